@@ -4,6 +4,10 @@ import io.ww4j.Version;
 import io.ww4j.config.ConfigException;
 import io.ww4j.config.ConfigLoader;
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.dhcp.Dhcp;
+import io.ww4j.dhcp.DhcpNodes;
+import io.ww4j.dhcp.DhcpServer;
+import io.ww4j.status.StatusTracker;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
@@ -56,9 +60,21 @@ public final class Warewulfd {
         }
         log.info("ww4j {} (Warewulf {} compatible) starting with {}", Version.ww4j(), Version.WAREWULF_COMPAT, file);
         conf.warnings.forEach(w -> log.warn("{}", w));
+        StatusTracker status = new StatusTracker();
+        DhcpServer dhcp;
+        try {
+            // TODO(nodedb): serve the node database's netdevs once NodeRegistry is on main.
+            dhcp = Dhcp.start(conf, DhcpNodes.empty(), status);
+        } catch (IllegalArgumentException e) {
+            die(e.getMessage());
+            return;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("warewulfd stopping");
+            if (dhcp != null) {
+                dhcp.close();
+            }
             stop.countDown();
         }, "shutdown"));
         log.info("warewulfd ready");
