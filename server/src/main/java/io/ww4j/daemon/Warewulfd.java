@@ -7,6 +7,8 @@ import io.ww4j.config.WarewulfConf;
 import io.ww4j.dhcp.Dhcp;
 import io.ww4j.dhcp.DhcpNodes;
 import io.ww4j.dhcp.DhcpServer;
+import io.ww4j.http.HttpWiring;
+import io.ww4j.http.ProvisionServer;
 import io.ww4j.status.StatusTracker;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -69,12 +71,21 @@ public final class Warewulfd {
             die(e.getMessage());
             return;
         }
+        ProvisionServer http;
+        try {
+            // TODO(nodedb): hand the node registry to the HTTP server as well.
+            http = HttpWiring.start(conf, status);
+        } catch (RuntimeException e) {
+            die("HTTP server on port " + conf.warewulf.port + ": " + e.getMessage());
+            return;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("warewulfd stopping");
             if (dhcp != null) {
                 dhcp.close();
             }
+            http.close();
             stop.countDown();
         }, "shutdown"));
         log.info("warewulfd ready");

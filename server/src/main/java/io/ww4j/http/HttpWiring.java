@@ -1,0 +1,40 @@
+package io.ww4j.http;
+
+import io.ww4j.config.WarewulfConf;
+import io.ww4j.status.StatusTracker;
+import java.util.List;
+import java.util.Optional;
+
+/** Builds the HTTP server from warewulf.conf and the parts of warewulfd that exist so far. */
+public final class HttpWiring {
+    private HttpWiring() {}
+
+    /** A node view with no nodes: every MAC is unknown (until the node store is wired in). */
+    public static final NodeView NO_NODES = new NodeView() {
+        @Override
+        public Optional<BootNode> byHwaddr(String hwaddr) {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<BootNode> discover(String hwaddr) {
+            return Optional.empty();
+        }
+
+        @Override
+        public List<String> nodeIds() {
+            return List.of();
+        }
+    };
+
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status) {
+        return start(conf, status, NO_NODES);
+    }
+
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {
+        ProvisionServer s = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
+                new ProvisionedOverlays(conf.overlayImageDir()), new InterimTemplates(), status, ArpTable.system()));
+        s.start();
+        return s;
+    }
+}

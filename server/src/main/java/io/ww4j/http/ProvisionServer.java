@@ -1,0 +1,679 @@
+package io.ww4j.http;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+import io.ww4j.config.WarewulfConf;
+import io.ww4j.status.BootEvent;
+import io.ww4j.status.StatusTracker;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xnio.Options;
+
+/**
+ * warewulfd's HTTP server (spec/protocol.md §1): iPXE scripts, kernels, images, initramfs,
+ * overlays, GRUB configs, EFI binaries, {@code /files/}, {@code /status} and {@code /metrics}, on
+ * Undertow. Requests that look things up or render run on a worker thread; file bodies go out by
+ * zero-copy transfer on the IO threads, and idle keep-alive connections hold no thread at all.
+ */
+public final class ProvisionServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ProvisionServer.class);
+
+    /** Prefix routes of upstream's mux; a request for the bare name is redirected to name + "/". */
+    private static final Set<String> PREFIXES = Set.of("provision", "ipxe", "efiboot", "grub", "kernel", "image",
+            "initramfs", "system", "runtime", "files", "container", "overlay-system", "overlay-runtime");
+    private static final Set<String> PROVISION_STAGES = Set.of("ipxe", "kernel", "image", "system", "runtime",
+            "grub", "initramfs");
+    private static final Set<String> GRUB_EFI = Set.of("grub.efi", "grub-tpm.efi", "grubx64.efi", "grubia32.efi",
+            "grubaa64.efi", "grubarm.efi");
+    private static final List<String> SHIM_DIRS = List.of("usr/share/efi/*", "usr/lib64/efi", "boot/efi/EFI/*");
+    private static final List<String> SHIM_NAMES = List.of("shim.efi", "shim-sles.efi", "shimx64.efi",
+            "shim-susesigned.efi");
+    private static final List<String> GRUB_DIRS = List.of("usr/lib64/efi", "usr/share/grub2/*-efi", "usr/share/efi/*",
+            "boot/efi/EFI/*");
+    private static final List<String> GRUB_NAMES = List.of("grub-tpm.efi", "grub.efi", "grubx64.efi", "grubia32.efi",
+            "grubaa64.efi", "grubarm.efi");
+
+    /** Everything the server needs from the rest of warewulfd. */
+    public record Deps(WarewulfConf conf, NodeView nodes, ImageProvider images, OverlayProvider overlays,
+                       TemplateRenderer templates, StatusTracker status, ArpTable arp) {}
+
+    private final Deps d;
+    private final WarewulfConf conf;
+    private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final Counter bytesSent;
+    private final Undertow undertow;
+    private final String bindHost;
+    private int boundPort = -1;
+
+    public ProvisionServer(Deps deps) {
+        this(deps, null);
+    }
+
+    /** @param bindHost address to listen on; null means all addresses (IPv4 and IPv6). */
+    public ProvisionServer(Deps deps, String bindHost) {
+        this.d = deps;
+        this.conf = deps.conf();
+        this.bindHost = bindHost == null ? "::" : bindHost;
+        this.bytesSent = Counter.builder("ww4j_http_sent_bytes").description("response bytes sent")
+                .register(metrics);
+        Gauge.builder("ww4j_http_transfers_in_flight", inFlight, AtomicInteger::get)
+                .description("file transfers in progress").register(metrics);
+        HttpHandler root = this::handle;
+        this.undertow = Undertow.builder()
+                .addHttpListener(conf.warewulf.port, this.bindHost)
+                .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
+                .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
+                .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, -1)
+                .setSocketOption(Options.TCP_NODELAY, true)
+                .setSocketOption(Options.REUSE_ADDRESSES, true)
+                .setHandler(root)
+                .build();
+    }
+
+    public void start() {
+        undertow.start();
+        for (Undertow.ListenerInfo l : undertow.getListenerInfo()) {
+            if (l.getAddress() instanceof InetSocketAddress a) {
+                boundPort = a.getPort();
+            }
+        }
+        d.status().setNodes(d.nodes().nodeIds());
+        log.info("HTTP provisioning server listening on [{}]:{}", bindHost, boundPort);
+    }
+
+    /** The port actually bound (useful with {@code warewulf.port: 0}). */
+    public int port() {
+        return boundPort;
+    }
+
+    /** Re-reads the node list for the status table (after a reload of the node store). */
+    public void nodesChanged() {
+        d.status().setNodes(d.nodes().nodeIds());
+    }
+
+    public PrometheusMeterRegistry metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        undertow.stop();
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    private void handle(HttpServerExchange ex) {
+        if (ex.isInIoThread()) {
+            ex.dispatch(this::handle);
+            return;
+        }
+        String route = "other";
+        try {
+            // Collapse "//": shim asks for /efiboot//grub.efi and cannot follow a redirect (§1.2).
+            String path = ex.getRequestPath().replaceAll("/{2,}", "/");
+            String[] seg = path.split("/", -1);
+            String first = seg.length > 1 ? seg[1] : "";
+            route = routeName(first, seg.length);
+            String routeTag = route;
+            ex.addExchangeCompleteListener((e, next) -> {
+                metrics.counter("ww4j_http_requests", "route", routeTag, "code", String.valueOf(e.getStatusCode()))
+                        .increment();
+                bytesSent.increment(e.getResponseBytesSent());
+                next.proceed();
+            });
+            if (path.equals("/status")) {
+                sendText(ex, 200, "text/plain; charset=utf-8", d.status().toJson());
+                return;
+            }
+            if (path.equals("/metrics")) {
+                updateStageGauges();
+                sendText(ex, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+                return;
+            }
+            if (seg.length == 2 && PREFIXES.contains(first)) {
+                String q = ex.getQueryString();
+                ex.getResponseHeaders().put(Headers.LOCATION, "/" + first + "/" + (q.isEmpty() ? "" : "?" + q));
+                sendText(ex, StatusCodes.MOVED_PERMANENTLY, "text/html; charset=utf-8", "");
+                return;
+            }
+            if (seg.length < 3 || !PREFIXES.contains(first)) {
+                sendText(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+                return;
+            }
+            if (first.equals("files")) {
+                files(ex, path.substring("/files/".length()));
+                return;
+            }
+            provision(ex, seg);
+        } catch (RuntimeException e) {
+            log.error("HTTP {} {}: internal error", ex.getRequestMethod(), ex.getRequestURI(), e);
+            if (!ex.isResponseStarted()) {
+                sendText(ex, 500, "text/plain; charset=utf-8", "internal error\n");
+            } else {
+                ex.endExchange();
+            }
+        }
+    }
+
+    private static String routeName(String first, int segments) {
+        if (first.equals("status") && segments == 2) {
+            return "status";
+        }
+        if (first.equals("metrics") && segments == 2) {
+            return "metrics";
+        }
+        return PREFIXES.contains(first) ? first : "other";
+    }
+
+    private final Map<String, AtomicInteger> stageGauges = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private void updateStageGauges() {
+        Map<String, Long> counts = d.status().nodesPerStage();
+        for (String stage : counts.keySet()) {
+            stageGauges.computeIfAbsent(stage, s -> {
+                AtomicInteger v = new AtomicInteger();
+                Gauge.builder("ww4j_nodes", v, AtomicInteger::get).tag("stage", s.isEmpty() ? "unseen" : s)
+                        .description("configured nodes by their last provisioning stage").register(metrics);
+                return v;
+            });
+        }
+        stageGauges.forEach((s, v) -> v.set(counts.getOrDefault(s, 0L).intValue()));
+    }
+
+    // ---------------------------------------------------------------- provisioning pipeline (§1.4, §1.5)
+
+    private void provision(HttpServerExchange ex, String[] seg) {
+        String stage = seg[1];
+        if (stage.equals("provision")) {
+            String q = first(ex, "stage");
+            if (q != null) {
+                stage = q;
+            }
+        }
+        stage = switch (stage) {
+            case "provision" -> "ipxe";
+            case "container" -> "image";
+            case "overlay-system" -> "system";
+            case "overlay-runtime" -> "runtime";
+            default -> stage;
+        };
+        if (stage.isEmpty()) {
+            sendEmpty(ex, 400);
+            return;
+        }
+        if (seg[1].equals("provision") && !PROVISION_STAGES.contains(stage)) {
+            sendEmpty(ex, 400);
+            return;
+        }
+        // 1. The runtime overlay holds secrets: with TLS on it is only served over TLS.
+        if (stage.equals("runtime") && conf.warewulf.tls && ex.getConnection().getSslSessionInfo() == null) {
+            sendEmpty(ex, 403);
+            return;
+        }
+        // 2. Parse.
+        InetSocketAddress peer = ex.getSourceAddress();
+        if (peer == null || peer.getPort() == 0 || peer.getAddress() == null) {
+            sendEmpty(ex, 400);
+            return;
+        }
+        String peerIp = peer.getAddress().getHostAddress();
+        boolean ipv6 = peer.getAddress() instanceof Inet6Address;
+        String hwaddr = "";
+        String efiFile = "";
+        if (stage.equals("efiboot")) {
+            efiFile = String.join("/", List.of(seg).subList(2, seg.length));
+            if (efiFile.isEmpty()) {
+                efiFile = orEmpty(first(ex, "file"));
+            }
+        } else {
+            hwaddr = Hwaddr.normalise(seg[2]);
+        }
+        if (hwaddr.isEmpty()) {
+            hwaddr = Hwaddr.normalise(orEmpty(first(ex, "wwid")));
+        }
+        if (hwaddr.isEmpty()) {
+            hwaddr = d.arp().lookup(peerIp).orElse("");
+        }
+        if (hwaddr.isEmpty()) {
+            sendEmpty(ex, 400);
+            return;
+        }
+        ProvisionRequest req = new ProvisionRequest(stage, hwaddr, efiFile, orEmpty(first(ex, "assetkey")),
+                orEmpty(first(ex, "compress")), peerIp, peer.getPort(), ipv6);
+        // 3. Secure mode: the runtime overlay only to privileged source ports (root on the node).
+        if (stage.equals("runtime") && conf.warewulf.secure && req.peerPort() >= 1024) {
+            log.info("{}: runtime overlay refused to {}:{} (source port >= 1024, secure mode)", hwaddr, peerIp,
+                    req.peerPort());
+            sendEmpty(ex, 401);
+            return;
+        }
+        // 4. Node lookup, then discovery.
+        Optional<BootNode> node;
+        try {
+            node = d.nodes().byHwaddr(hwaddr);
+            if (node.isEmpty() && Hwaddr.wellFormed(hwaddr)) {
+                node = d.nodes().discover(hwaddr);
+                if (node.isPresent()) {
+                    log.info("discovered node {} at {} ({})", node.get().id(), hwaddr, peerIp);
+                    nodesChanged();
+                }
+            }
+        } catch (NodeView.DiscoveryException e) {
+            log.error("{}: node lookup/discovery failed: {}", hwaddr, e.getMessage(), e);
+            sendEmpty(ex, 503);
+            return;
+        }
+        // 5. Asset key: exact match.
+        if (node.isPresent() && !node.get().assetKey().isEmpty() && !node.get().assetKey().equals(req.assetKey())) {
+            log.warn("{}: wrong asset key from {} for stage {}", node.get().id(), peerIp, stage);
+            result(ex, req, node, 401, "BAD_ASSET");
+            return;
+        }
+        switch (stage) {
+            case "ipxe" -> ipxe(ex, req, node);
+            case "kernel" -> kernel(ex, req, node);
+            case "image" -> image(ex, req, node);
+            case "initramfs" -> initramfs(ex, req, node);
+            case "system" -> overlay(ex, req, node, OverlayProvider.Kind.SYSTEM);
+            case "runtime" -> overlay(ex, req, node, OverlayProvider.Kind.RUNTIME);
+            case "grub" -> grub(ex, req, node);
+            case "efiboot" -> efiboot(ex, req, node);
+            default -> sendEmpty(ex, 400); // unknown path stage cannot happen (PREFIXES); kept for safety
+        }
+    }
+
+    // ---------------------------------------------------------------- stages (§1.6)
+
+    private void ipxe(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (!req.compress().isEmpty()) {
+            sendEmpty(ex, 404);
+            return;
+        }
+        if (node.isEmpty()) {
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("Hwaddr", req.hwaddr());
+            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), data, "unconfigured.ipxe");
+            return;
+        }
+        String name = node.get().ipxeTemplate().isEmpty() ? "default" : node.get().ipxeTemplate();
+        renderTemplate(ex, req, node, findIpxeTemplate(name), templateData(ex, req, node.get()), name + ".ipxe");
+    }
+
+    private void grub(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (!req.compress().isEmpty() || node.isEmpty()) {
+            sendEmpty(ex, 404);
+            return;
+        }
+        renderTemplate(ex, req, node, findGrubTemplate(), templateData(ex, req, node.get()), "grub.cfg.ww");
+    }
+
+    private void kernel(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (node.isEmpty() || node.get().imageName().isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        Optional<ImageProvider.Kernel> k = d.images().kernel(node.get().imageName(), node.get().kernelVersion());
+        if (k.isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        serveFile(ex, req, node, k.get().file());
+    }
+
+    private void image(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (node.isEmpty() || node.get().imageName().isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        if (!compressOk(ex, req)) {
+            return;
+        }
+        Path img = d.images().imageFile(node.get().imageName(), false);
+        if (!Files.isRegularFile(img)) {
+            result(ex, req, node, 404, "NOT_FOUND");
+            return;
+        }
+        serveFile(ex, req, node, img);
+    }
+
+    private void initramfs(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (node.isEmpty() || node.get().imageName().isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        Optional<Path> f = d.images().initramfs(node.get().imageName(), node.get().kernelVersion());
+        if (f.isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        serveFile(ex, req, node, f.get());
+    }
+
+    private void overlay(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node,
+                         OverlayProvider.Kind kind) {
+        if (node.isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        if (!compressValueOk(ex, req)) {
+            return;
+        }
+        Optional<Path> img;
+        try {
+            img = d.overlays().overlay(node.get(), kind, false);
+        } catch (IOException | RuntimeException e) {
+            // Upstream loses build errors and answers 404; a failed build is a server error.
+            log.error("{}: building the {} overlay failed: {}", node.get().id(), kind.name().toLowerCase(),
+                    e.getMessage(), e);
+            result(ex, req, node, 500, "BAD_REQUEST");
+            return;
+        }
+        if (img.isEmpty()) {
+            result(ex, req, node, 404, "NOT_FOUND");
+            return;
+        }
+        serveFile(ex, req, node, img.get());
+    }
+
+    private void efiboot(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
+        if (node.isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        String file = req.efiFile();
+        if (file.equals("grub.cfg")) {
+            renderTemplate(ex, req, node, findGrubTemplate(), templateData(ex, req, node.get()), "grub.cfg.ww");
+            return;
+        }
+        boolean shim = file.equals("shim.efi");
+        if (!shim && !GRUB_EFI.contains(file)) {
+            sendEmpty(ex, 404);
+            return;
+        }
+        // Upstream serves the server host's own shim/grub for a node without an image; we do not.
+        Optional<Path> root = node.get().imageName().isEmpty() ? Optional.empty()
+                : d.images().rootfs(node.get().imageName());
+        if (root.isEmpty()) {
+            result(ex, req, node, 400, "BAD_REQUEST");
+            return;
+        }
+        Optional<Path> found = shim ? EfiSearch.find(root.get(), SHIM_DIRS, SHIM_NAMES)
+                : EfiSearch.find(root.get(), GRUB_DIRS, GRUB_NAMES);
+        if (found.isEmpty()) {
+            sendEmpty(ex, 404);
+            return;
+        }
+        serveFile(ex, req, node, found.get(), shim ? "shim.efi" : found.get().getFileName().toString());
+    }
+
+    // ---------------------------------------------------------------- /files/ (§1.6)
+
+    private void files(HttpServerExchange ex, String relative) {
+        InetSocketAddress peer = ex.getSourceAddress();
+        String peerIp = peer.getAddress().getHostAddress();
+        String hwaddr = Hwaddr.normalise(orEmpty(first(ex, "wwid")));
+        if (hwaddr.isEmpty()) {
+            hwaddr = d.arp().lookup(peerIp).orElse("");
+        }
+        Optional<BootNode> node = hwaddr.isEmpty() ? Optional.empty() : d.nodes().byHwaddr(hwaddr);
+        if (node.isEmpty()) {
+            sendText(ex, 401, "text/plain; charset=utf-8", "unauthorized: node not identified\n");
+            return;
+        }
+        if (conf.warewulf.secureFiles() && peer.getPort() >= 1024) {
+            sendText(ex, 403, "text/plain; charset=utf-8", "forbidden: source port must be < 1024\n");
+            return;
+        }
+        String key = first(ex, "assetkey");
+        if (!node.get().assetKey().isEmpty()) {
+            if (key == null) {
+                sendText(ex, 401, "text/plain; charset=utf-8", "unauthorized: asset key required\n");
+                return;
+            }
+            if (!key.equals(node.get().assetKey())) {
+                sendText(ex, 403, "text/plain; charset=utf-8", "forbidden: wrong asset key\n");
+                return;
+            }
+        }
+        if (first(ex, "render") != null) {
+            // Rendering /files/ templates needs the overlay engine (not wired yet).
+            sendText(ex, 501, "text/plain; charset=utf-8", "render is not supported yet\n");
+            return;
+        }
+        Optional<Path> file = SafePath.resolve(Path.of(conf.paths.wwfilesdir), relative);
+        if (file.isEmpty() || !Files.isRegularFile(file.get())) {
+            sendText(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+            return;
+        }
+        startTransfer(ex);
+        if (!FileSender.send(ex, file.get(), () -> {})) {
+            sendText(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** compress: "" or "gz" are fine; any other value is a 404 (upstream streams the file under a 404). */
+    private boolean compressValueOk(HttpServerExchange ex, ProvisionRequest req) {
+        if (req.compress().isEmpty() || req.compress().equals("gz")) {
+            return true;
+        }
+        sendEmpty(ex, 404);
+        return false;
+    }
+
+    private boolean compressOk(HttpServerExchange ex, ProvisionRequest req) {
+        return compressValueOk(ex, req);
+    }
+
+    private void serveFile(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node, Path file) {
+        serveFile(ex, req, node, file, file.getFileName().toString());
+    }
+
+    /** Serves {@code file} (or its .gz sibling with compress=gz) and records the status. */
+    private void serveFile(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node, Path file,
+                           String sentName) {
+        if (!compressValueOk(ex, req)) {
+            return;
+        }
+        Path target = file;
+        if (req.compress().equals("gz")) {
+            target = file.resolveSibling(file.getFileName() + ".gz");
+            if (!Files.isRegularFile(target)) {
+                sendEmpty(ex, 404);
+                return;
+            }
+            sentName = sentName + ".gz";
+        }
+        long size;
+        try {
+            size = Files.size(target);
+        } catch (IOException e) {
+            result(ex, req, node, 404, "NOT_FOUND");
+            return;
+        }
+        // Record first: the body goes out asynchronously and the client may be back before we return.
+        record(req, node, sentName, size, true, "");
+        log.debug("{} {} -> {} ({} bytes) to {}", req.stage(), node.map(BootNode::id).orElse(req.hwaddr()), target,
+                size, req.peerIp());
+        if (!FileSender.send(ex, target, () -> startTransfer(ex))) {
+            result(ex, req, node, 404, "NOT_FOUND");
+        }
+    }
+
+    private void startTransfer(HttpServerExchange ex) {
+        inFlight.incrementAndGet();
+        ex.addExchangeCompleteListener((e, next) -> {
+            inFlight.decrementAndGet();
+            next.proceed();
+        });
+    }
+
+    private void renderTemplate(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node,
+                                Optional<Path> template, Map<String, Object> data, String sent) {
+        if (template.isEmpty()) {
+            log.warn("{}: {} template not found", node.map(BootNode::id).orElse(req.hwaddr()), sent);
+            result(ex, req, node, 404, "NOT_FOUND");
+            return;
+        }
+        String text;
+        try {
+            text = d.templates().render(template.get(), data);
+        } catch (TemplateRenderer.TemplateFailure e) {
+            log.error("{}: rendering {} failed: {}", node.map(BootNode::id).orElse(req.hwaddr()), template.get(),
+                    e.getMessage());
+            sendText(ex, 500, "text/plain; charset=utf-8", "template error\n");
+            return;
+        }
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
+        record(req, node, sent, body.length, true, "");
+        ex.setStatusCode(200);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text");
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body));
+    }
+
+    /** A failure that upstream records in the status table (BAD_REQUEST, NOT_FOUND, BAD_ASSET). */
+    private void result(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node, int code, String sent) {
+        record(req, node, sent, 0, false, String.valueOf(code));
+        log.info("{} {} from {}: {} {}", req.stage(), node.map(BootNode::id).orElse(req.hwaddr()), req.peerIp(), code,
+                sent);
+        sendEmpty(ex, code);
+    }
+
+    private void record(ProvisionRequest req, Optional<BootNode> node, String sent, long bytes, boolean ok,
+                        String why) {
+        String id = node.map(BootNode::id).orElse(null);
+        Instant now = Instant.now();
+        if (id != null) {
+            d.status().update(id, req.stage(), sent, req.peerIp(), now.getEpochSecond());
+        }
+        BootEvent e = new BootEvent(id, req.hwaddr(), req.peerIp() + ":" + req.peerPort(), BootEvent.Protocol.HTTP,
+                req.stage().toUpperCase(), sent, bytes, ok, why, now);
+        d.status().record(e);
+    }
+
+    Map<String, Object> templateData(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String ipaddr = conf.ipaddr;
+        if (ipaddr.isEmpty()) {
+            // No ipaddr configured (upstream would autodetect): the address the client reached us on.
+            InetSocketAddress local = ex.getDestinationAddress();
+            ipaddr = local.getAddress() instanceof Inet6Address ? "" : local.getAddress().getHostAddress();
+        }
+        String port = String.valueOf(conf.warewulf.port == 0 ? boundPort : conf.warewulf.port);
+        String authority = ipaddr + ":" + port;
+        if (req.ipv6() && !conf.ipaddr6.isEmpty()) {
+            authority = "[" + conf.ipaddr6 + "]:" + port;
+        }
+        String kernelVersion = n.kernelVersion();
+        if (kernelVersion.isEmpty() && !n.imageName().isEmpty()) {
+            kernelVersion = d.images().kernel(n.imageName(), "").map(ImageProvider.Kernel::version).orElse("");
+        }
+        m.put("Id", n.id());
+        m.put("Hostname", n.id());
+        m.put("Fqdn", n.id());
+        m.put("Cluster", n.clusterName());
+        m.put("ImageName", n.imageName());
+        m.put("Ipxe", n.ipxeTemplate());
+        m.put("Hwaddr", req.hwaddr());
+        m.put("Ipaddr", ipaddr);
+        m.put("Ipaddr6", conf.ipaddr6);
+        m.put("Port", port);
+        m.put("Authority", authority);
+        m.put("TLS", conf.warewulf.tls);
+        m.put("KernelArgs", String.join(" ", n.kernelArgs()));
+        m.put("KernelVersion", kernelVersion);
+        m.put("Root", n.root());
+        m.put("Tags", n.tags());
+        Map<String, Object> netdevs = new LinkedHashMap<>();
+        n.netDevs().forEach((name, nd) -> {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("Device", nd.device());
+            x.put("Hwaddr", nd.hwaddr());
+            x.put("Ipaddr", nd.ipaddr());
+            x.put("Netmask", nd.netmask());
+            x.put("Gateway", nd.gateway());
+            x.put("Ipaddr6", nd.ipaddr6());
+            x.put("MTU", nd.mtu());
+            x.put("Type", nd.type());
+            x.put("Tags", nd.tags());
+            netdevs.put(name, x);
+        });
+        m.put("NetDevs", netdevs);
+        m.put("Message", "");
+        m.put("WaitTime", "");
+        return m;
+    }
+
+    /** Site templates in {@code <sysconfdir>/warewulf/ipxe} win over ours in {@code <datadir>/warewulf/ipxe}. */
+    private Optional<Path> findIpxeTemplate(String name) {
+        if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
+            return Optional.empty();
+        }
+        return firstFile(conf.ipxeTemplateDir().resolve(name + ".ipxe"),
+                Path.of(conf.paths.datadir, "warewulf", "ipxe", name + ".ipxe"));
+    }
+
+    private Optional<Path> findGrubTemplate() {
+        return firstFile(conf.sysconfDir().resolve("grub").resolve("grub.cfg.ww"),
+                Path.of(conf.paths.datadir, "warewulf", "grub", "grub.cfg.ww"),
+                Path.of(conf.paths.datadir, "warewulf", "ipxe", "grub.cfg.ww"));
+    }
+
+    private static Optional<Path> firstFile(Path... candidates) {
+        for (Path p : candidates) {
+            if (Files.isRegularFile(p)) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String first(HttpServerExchange ex, String name) {
+        Deque<String> v = ex.getQueryParameters().get(name);
+        return v == null || v.isEmpty() ? null : v.getFirst();
+    }
+
+    private static String orEmpty(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static void sendEmpty(HttpServerExchange ex, int code) {
+        ex.setStatusCode(code);
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        ex.endExchange();
+    }
+
+    private static void sendText(HttpServerExchange ex, int code, String type, String body) {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.setStatusCode(code);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, type);
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, b.length);
+        ex.getResponseSender().send(java.nio.ByteBuffer.wrap(b));
+    }
+}
