@@ -8,6 +8,11 @@ import io.ww4j.dhcp.Dhcp;
 import io.ww4j.dhcp.DhcpNodes;
 import io.ww4j.dhcp.DhcpServer;
 import io.ww4j.http.HttpWiring;
+import io.ww4j.node.InMemoryRegistry;
+import io.ww4j.node.NodeRegistry;
+import io.ww4j.node.NodesConf;
+import io.ww4j.node.NodesConfReader;
+import java.nio.file.Files;
 import io.ww4j.http.ProvisionServer;
 import io.ww4j.status.StatusTracker;
 import java.nio.file.Path;
@@ -73,8 +78,10 @@ public final class Warewulfd {
         }
         ProvisionServer http;
         try {
-            // TODO(nodedb): hand the node registry to the HTTP server as well.
-            http = HttpWiring.start(conf, status);
+            // TODO(nodedb): the H2-backed NodeStore once it is on main; until then nodes.conf, read once.
+            NodeRegistry nodes = InMemoryRegistry.of(Files.isRegularFile(conf.nodesConf())
+                    ? NodesConfReader.read(conf.nodesConf()) : new NodesConf());
+            http = HttpWiring.start(conf, status, nodes);
         } catch (RuntimeException e) {
             die("HTTP server on port " + conf.warewulf.port + ": " + e.getMessage());
             return;

@@ -1,6 +1,7 @@
 package io.ww4j.http;
 
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.node.NodeRegistry;
 import io.ww4j.status.StatusTracker;
 import java.util.List;
 import java.util.Optional;
@@ -29,6 +30,10 @@ public final class HttpWiring {
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status) {
         return start(conf, status, NO_NODES);
+    }
+
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeRegistry registry) {
+        return start(conf, status, new RegistryNodeView(registry));
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {

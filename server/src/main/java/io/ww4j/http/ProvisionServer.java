@@ -64,7 +64,7 @@ public final class ProvisionServer implements AutoCloseable {
     private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final Counter bytesSent;
-    private final Undertow undertow;
+    private Undertow undertow;
     private final String bindHost;
     private int boundPort = -1;
 
@@ -81,9 +81,13 @@ public final class ProvisionServer implements AutoCloseable {
                 .register(metrics);
         Gauge.builder("ww4j_http_transfers_in_flight", inFlight, AtomicInteger::get)
                 .description("file transfers in progress").register(metrics);
+        this.undertow = build(this.bindHost);
+    }
+
+    private Undertow build(String host) {
         HttpHandler root = this::handle;
-        this.undertow = Undertow.builder()
-                .addHttpListener(conf.warewulf.port, this.bindHost)
+        return Undertow.builder()
+                .addHttpListener(conf.warewulf.port, host)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
                 .setServerOption(UndertowOptions.ALLOW_ENCODED_SLASH, false)
@@ -95,7 +99,17 @@ public final class ProvisionServer implements AutoCloseable {
     }
 
     public void start() {
-        undertow.start();
+        try {
+            undertow.start();
+        } catch (RuntimeException e) {
+            if (!bindHost.equals("::")) {
+                throw e;
+            }
+            // No IPv6 on this host: all IPv4 addresses then.
+            log.warn("cannot listen on [::]:{} ({}); trying 0.0.0.0", conf.warewulf.port, e.getMessage());
+            undertow = build("0.0.0.0");
+            undertow.start();
+        }
         for (Undertow.ListenerInfo l : undertow.getListenerInfo()) {
             if (l.getAddress() instanceof InetSocketAddress a) {
                 boundPort = a.getPort();

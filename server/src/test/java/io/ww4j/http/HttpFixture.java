@@ -171,6 +171,8 @@ final class HttpFixture implements AutoCloseable {
         final List<String> ids = new ArrayList<>();
         final List<String> discoverable = new ArrayList<>();
         final Map<String, BootNode> pending = new LinkedHashMap<>();
+        /** Simulates a broken store: lookups of this MAC fail. */
+        volatile String failingMac = "";
 
         synchronized void add(BootNode n) {
             ids.add(n.id());
@@ -185,6 +187,9 @@ final class HttpFixture implements AutoCloseable {
 
         @Override
         public synchronized Optional<BootNode> byHwaddr(String hwaddr) {
+            if (hwaddr.equals(failingMac)) {
+                throw new DiscoveryException("store unavailable", new java.io.IOException("disk gone"));
+            }
             return Optional.ofNullable(byMac.get(hwaddr));
         }
 

@@ -1,0 +1,49 @@
+package io.ww4j.http;
+
+import io.ww4j.node.Node;
+import io.ww4j.node.NodeRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** {@link NodeView} over the node package's registry: merged nodes, discovery through the store. */
+public final class RegistryNodeView implements NodeView {
+    private final NodeRegistry registry;
+
+    public RegistryNodeView(NodeRegistry registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public Optional<BootNode> byHwaddr(String hwaddr) {
+        try {
+            return registry.byHwaddr(hwaddr).map(RegistryNodeView::toBootNode);
+        } catch (RuntimeException e) {
+            throw new DiscoveryException("node lookup of " + hwaddr + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<BootNode> discover(String hwaddr) {
+        try {
+            return registry.getOrDiscover(hwaddr).map(RegistryNodeView::toBootNode);
+        } catch (RuntimeException e) {
+            throw new DiscoveryException("discovery of " + hwaddr + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> nodeIds() {
+        return registry.all().stream().map(n -> n.id).toList();
+    }
+
+    static BootNode toBootNode(Node n) {
+        Map<String, BootNode.NetDev> devs = new LinkedHashMap<>();
+        n.netDevs.forEach((name, d) -> devs.put(name, new BootNode.NetDev(d.device, d.hwaddr, d.ipaddr, d.netmask,
+                d.gateway, d.ipaddr6, d.mtu, d.type, d.tags)));
+        return new BootNode(n.id, n.clusterName, n.imageName, n.ipxeTemplate, n.assetKey,
+                n.kernel == null ? "" : n.kernel.version, n.kernel == null ? List.of() : n.kernel.args, n.root,
+                n.tags, devs);
+    }
+}
