@@ -21,6 +21,13 @@ else
     [ -n "$JAVA" ] || JAVA=java
 fi
 
+# The JDK's major version, from its release file (no JVM is started to ask).
+JAVA_MAJOR=
+java_release="$(dirname "$(dirname "$JAVA")")/release"
+if [ -f "$java_release" ]; then
+    JAVA_MAJOR=$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$java_release" | head -1)
+fi
+
 # The tree's own configuration, unless the caller chose one.
 if [ -z "$WAREWULFCONF" ] && [ -f "$WW4J_HOME/etc/warewulf/warewulf.conf" ]; then
     WAREWULFCONF="$WW4J_HOME/etc/warewulf/warewulf.conf"

@@ -1,29 +1,63 @@
 package io.ww4j.cli;
 
-import io.ww4j.Version;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
-/** The wwctl entry point. Commands are added per issue; see ARCHITECTURE.md decision 1. */
-@Command(name = "wwctl", mixinStandardHelpOptions = false,
+/**
+ * The wwctl command tree (spec/datamodel-cli.md §2). {@link #main} is the client: it forwards
+ * the command to a running warewulfd or runs it in-process ({@link Client}). The global flags
+ * below are accepted before or after any subcommand, like cobra's persistent flags.
+ *
+ * <p>To add a command: write a class (subclass {@link WwCommand} for a leaf) and add it to the
+ * {@code subcommands} list below, one per line.
+ */
+@Command(name = "wwctl",
         description = "Control interface to the ww4j (Warewulf-compatible) provisioning server.",
-        subcommands = {Wwctl.VersionCommand.class, CommandLine.HelpCommand.class})
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {
+                ServerCommand.class,
+                VersionCommand.class,
+                CompletionCommand.class,
+        })
 public final class Wwctl implements Runnable {
+    @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")
+    boolean verbose;
+
+    @Option(names = {"-d", "--debug"}, scope = ScopeType.INHERIT, description = "Run with debugging messages enabled.")
+    boolean debug;
+
+    @Option(names = "--warewulfconf", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Set the warewulf configuration file (default: $WAREWULFCONF, then /etc/warewulf/warewulf.conf).")
+    String warewulfconf;
+
+    @Option(names = "--loglevel", scope = ScopeType.INHERIT, hidden = true)
+    Integer loglevel;
+
+    @Option(names = "--emptyconf", scope = ScopeType.INHERIT, hidden = true)
+    boolean emptyconf;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT, description = "Show this help.")
+    boolean help;
+
+    private final Session session;
+
+    Wwctl(Session session) {
+        this.session = session;
+    }
+
+    Session session() {
+        return session;
+    }
 
     @Override
     public void run() {
-        new CommandLine(this).usage(System.out);
-    }
-
-    @Command(name = "version", description = "Print version information.")
-    static final class VersionCommand implements Runnable {
-        @Override
-        public void run() {
-            System.out.println("wwctl version:\tww4j-" + Version.ww4j() + " (warewulf " + Version.WAREWULF_COMPAT + " compatible)");
-        }
+        Commands.usage(this, session);
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Wwctl()).execute(args));
+        int code = Client.run(args);
+        System.out.flush();
+        System.exit(code);
     }
 }

@@ -13,46 +13,132 @@ import io.ww4j.node.NodeRegistry;
 import io.ww4j.node.NodesConf;
 import io.ww4j.node.NodesConfReader;
 import java.nio.file.Files;
-import io.ww4j.http.ProvisionServer;
-import io.ww4j.status.StatusTracker;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The warewulfd entry point: reads warewulf.conf, starts the servers, runs until SIGTERM/SIGINT.
- * Protocol servers are wired in here as they are built (see ARCHITECTURE.md).
+ * The warewulfd entry point: reads warewulf.conf, starts the services of {@link #SERVICES} in
+ * order, runs until SIGTERM/SIGINT, then stops them in reverse order. SIGHUP reloads.
+ * {@code wwctl server} runs exactly this.
  */
-public final class Warewulfd {
+public final class Warewulfd implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Warewulfd.class);
 
-    private Warewulfd() {}
+    /** Starts one part of the daemon; what it returns is closed at shutdown. */
+    @FunctionalInterface
+    public interface Service {
+        AutoCloseable start(DaemonContext context) throws Exception;
+    }
+
+    public record Named(String name, Service service) {}
+
+    /**
+     * Everything the daemon runs, started top to bottom and closed bottom to top. Add a line for
+     * a new server here. The control socket comes last so that wwctl is only served once
+     * everything it may touch is up (and is the first thing closed).
+     */
+    public static final List<Named> SERVICES = List.of(
+            new Named("nodes", Warewulfd::startNodes),
+            new Named("dhcp", Warewulfd::startDhcp),
+            new Named("http", ctx -> HttpWiring.start(ctx.conf(), ctx.status(), ctx.componentOrNull(NodeRegistry.class))),
+            new Named("control socket", ControlServer::start));
+
+    private static AutoCloseable startNodes(DaemonContext ctx) {
+        // TODO(nodedb): the H2-backed NodeStore once it is on main; until then nodes.conf, read once.
+        WarewulfConf conf = ctx.conf();
+        ctx.component(NodeRegistry.class, () -> InMemoryRegistry.of(Files.isRegularFile(conf.nodesConf())
+                ? NodesConfReader.read(conf.nodesConf()) : new NodesConf()));
+        return () -> { };
+    }
+
+    private static AutoCloseable startDhcp(DaemonContext ctx) {
+        // TODO(nodedb): serve the node database's netdevs once NodeRegistry is on main.
+        DhcpServer dhcp = Dhcp.start(ctx.conf(), DhcpNodes.empty(), ctx.status());
+        return dhcp == null ? () -> { } : dhcp;
+    }
+
+    private final DaemonContext context;
+    private final List<Named> started = new ArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private Warewulfd(DaemonContext context) {
+        this.context = context;
+    }
+
+    public DaemonContext context() {
+        return context;
+    }
+
+    /** Starts every service; on failure stops what already started and rethrows. */
+    public static Warewulfd start(WarewulfConf conf) throws Exception {
+        return start(conf, SERVICES);
+    }
+
+    public static Warewulfd start(WarewulfConf conf, List<Named> services) throws Exception {
+        Warewulfd d = new Warewulfd(new DaemonContext(conf, true));
+        try {
+            for (Named s : services) {
+                log.debug("starting {}", s.name());
+                d.running.add(s.service().start(d.context));
+                d.started.add(s);
+            }
+        } catch (Exception e) {
+            log.error("starting failed: {}", e.toString());
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    @Override
+    public synchronized void close() {
+        for (int i = running.size() - 1; i >= 0; i--) {
+            try {
+                running.get(i).close();
+            } catch (Exception e) {
+                log.warn("stopping {}: {}", started.get(i).name(), e.toString());
+            }
+        }
+        running.clear();
+        started.clear();
+        context.close();
+    }
 
     public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Parses the daemon's options and runs in the foreground; returns the exit code. */
+    public static int run(String[] args) {
         String confOption = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--warewulfconf" -> {
                     if (i + 1 >= args.length) {
-                        die("--warewulfconf needs a file");
+                        return die("--warewulfconf needs a file");
                     }
                     confOption = args[++i];
                 }
                 case "--debug", "-d" -> Logging.setDebug(true);
+                case "--verbose", "-v" -> { }
                 case "--help", "-h" -> {
                     System.out.println("""
                             Usage: warewulfd [--warewulfconf FILE] [--debug]
-                            Runs the ww4j provisioning server (HTTP, DHCP, TFTP) in the foreground.
+                            Runs the ww4j provisioning server (HTTP, DHCP, TFTP, wwctl control socket) in the foreground.
                               --warewulfconf FILE  configuration file (default: $WAREWULFCONF, then /etc/warewulf/warewulf.conf)
-                              -d, --debug          log at debug level""");
-                    return;
+                              -d, --debug          log at debug level
+                            SIGHUP reloads the node database; SIGTERM or SIGINT stops.""");
+                    return 0;
                 }
                 default -> {
                     if (args[i].startsWith("--warewulfconf=")) {
                         confOption = args[i].substring("--warewulfconf=".length());
                     } else {
-                        die("unknown option: " + args[i]);
+                        return die("unknown option: " + args[i]);
                     }
                 }
             }
@@ -62,49 +148,35 @@ public final class Warewulfd {
         try {
             conf = ConfigLoader.load(file);
         } catch (ConfigException e) {
-            die(e.getMessage());
-            return;
+            return die(e.getMessage());
         }
         log.info("ww4j {} (Warewulf {} compatible) starting with {}", Version.ww4j(), Version.WAREWULF_COMPAT, file);
         conf.warnings.forEach(w -> log.warn("{}", w));
-        StatusTracker status = new StatusTracker();
-        DhcpServer dhcp;
+        Warewulfd daemon;
         try {
-            // TODO(nodedb): serve the node database's netdevs once NodeRegistry is on main.
-            dhcp = Dhcp.start(conf, DhcpNodes.empty(), status);
-        } catch (IllegalArgumentException e) {
-            die(e.getMessage());
-            return;
-        }
-        ProvisionServer http;
-        try {
-            // TODO(nodedb): the H2-backed NodeStore once it is on main; until then nodes.conf, read once.
-            NodeRegistry nodes = InMemoryRegistry.of(Files.isRegularFile(conf.nodesConf())
-                    ? NodesConfReader.read(conf.nodesConf()) : new NodesConf());
-            http = HttpWiring.start(conf, status, nodes);
-        } catch (RuntimeException e) {
-            die("HTTP server on port " + conf.warewulf.port + ": " + e.getMessage());
-            return;
+            daemon = start(conf);
+        } catch (Exception e) {
+            return die(e.getMessage() == null ? e.toString() : e.getMessage());
         }
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Thread hook = new Thread(() -> {
             log.info("warewulfd stopping");
-            if (dhcp != null) {
-                dhcp.close();
-            }
-            http.close();
+            daemon.close();
             stop.countDown();
-        }, "shutdown"));
+        }, "shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        Signals.onHangup(() -> daemon.context().reload());
         log.info("warewulfd ready");
         try {
             stop.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return 0;
     }
 
-    private static void die(String message) {
+    private static int die(String message) {
         System.err.println("ERROR: " + message);
-        System.exit(255);
+        return 255;
     }
 }

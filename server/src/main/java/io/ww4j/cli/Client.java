@@ -1,0 +1,241 @@
+package io.ww4j.cli;
+
+import io.ww4j.config.ConfigException;
+import io.ww4j.config.ConfigLoader;
+import io.ww4j.config.WarewulfConf;
+import io.ww4j.daemon.CommandRequest;
+import io.ww4j.daemon.ControlProtocol;
+import io.ww4j.daemon.DaemonContext;
+import io.ww4j.daemon.Terminal;
+import io.ww4j.daemon.Warewulfd;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * wwctl's process side. If warewulfd answers on its control socket the command line is sent
+ * there and the output streamed back; otherwise the command runs in this process. This path
+ * loads neither picocli's command tree nor the database nor logging when a daemon is
+ * running, which keeps a forwarded command at the cost of a JVM start.
+ */
+public final class Client {
+    /** Set to 1 to never use the daemon (tests, benchmarks of the in-process mode). */
+    public static final String NO_DAEMON_ENV = "WW4J_NO_DAEMON";
+
+    private Client() {}
+
+    /** Whether this JVM is wwctl itself (then daemon-side logging is silenced in-process). */
+    private static volatile boolean standalone;
+
+    public static int run(String[] args) {
+        standalone = true;
+        return run(args, System.getenv(), new LocalTerminal());
+    }
+
+    static int run(String[] args, Map<String, String> env, Terminal terminal) {
+        Globals g = Globals.scan(args);
+        if ("server".equals(g.command)) {
+            // Like upstream: `wwctl server` is warewulfd in the foreground.
+            List<String> daemonArgs = new ArrayList<>();
+            if (g.warewulfconf != null) {
+                daemonArgs.add("--warewulfconf");
+                daemonArgs.add(g.warewulfconf);
+            }
+            for (int i = g.commandIndex + 1; i < args.length; i++) {
+                if (!args[i].equals("--warewulfconf") && !args[i].startsWith("--warewulfconf=")) {
+                    daemonArgs.add(args[i]);
+                } else if (args[i].equals("--warewulfconf")) {
+                    i++;
+                }
+            }
+            if (g.debug) {
+                daemonArgs.add("--debug");
+            }
+            return Warewulfd.run(daemonArgs.toArray(String[]::new));
+        }
+        trace(env, "start");
+        WarewulfConf conf;
+        try {
+            conf = g.emptyconf ? new WarewulfConf() : ConfigLoader.load(ConfigLoader.locate(g.warewulfconf, env));
+        } catch (ConfigException e) {
+            return fail(terminal, e.getMessage());
+        }
+        trace(env, "config read");
+        String cwd = Path.of("").toAbsolutePath().toString();
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        for (String name : ControlProtocol.FORWARDED_ENV) {
+            if (env.get(name) != null) {
+                forwarded.put(name, env.get(name));
+            }
+        }
+        CommandRequest request = new CommandRequest(Arrays.asList(args), cwd, forwarded, stdinIsTerminal());
+        if (!"1".equals(env.get(NO_DAEMON_ENV))) {
+            SocketChannel channel = connect(conf.controlSocket());
+            if (channel != null) {
+                trace(env, "connected");
+                try (channel) {
+                    int code = forward(channel, request, terminal, env);
+                    trace(env, "done");
+                    return code;
+                } catch (IOException e) {
+                    return fail(terminal, "lost connection to warewulfd: " + e.getMessage());
+                }
+            }
+        }
+        return inProcess(request, conf, terminal, g.debug);
+    }
+
+    static int inProcess(CommandRequest request, WarewulfConf conf, Terminal terminal, boolean debug) {
+        // The daemon's log lines would differ between the two modes; in-process they are off
+        // unless --debug asks for them.
+        if (standalone) {
+            io.ww4j.daemon.Logging.setQuiet(!debug);
+        }
+        try (DaemonContext context = new DaemonContext(conf, false)) {
+            return new Commands().run(request, terminal, context);
+        }
+    }
+
+    private static SocketChannel connect(Path socket) {
+        if (!Files.exists(socket)) {
+            return null;
+        }
+        try {
+            SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
+            ch.connect(UnixDomainSocketAddress.of(socket));
+            return ch;
+        } catch (IOException e) {
+            return null; // stale socket, daemon gone: run in-process
+        }
+    }
+
+    private static int forward(SocketChannel channel, CommandRequest request, Terminal terminal,
+                               Map<String, String> env) throws IOException {
+        DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
+        DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
+        ControlProtocol.write(out, ControlProtocol.REQUEST, ControlProtocol.encodeRequest(request));
+        var stdout = terminal.stdout();
+        var stderr = terminal.stderr();
+        while (true) {
+            ControlProtocol.Frame f;
+            try {
+                f = ControlProtocol.read(in);
+            } catch (EOFException e) {
+                stdout.flush();
+                return fail(terminal, "warewulfd closed the connection before the command finished");
+            }
+            switch (f.type()) {
+                case ControlProtocol.STDOUT -> stdout.write(f.payload());
+                case ControlProtocol.STDERR -> {
+                    stdout.flush();
+                    stderr.write(f.payload());
+                    stderr.flush();
+                }
+                case ControlProtocol.STDIN_WANTED -> {
+                    stdout.flush();
+                    byte[] buf = new byte[Math.max(1, Math.min(1 << 16, ControlProtocol.intOf(f.payload())))];
+                    int n = terminal.stdin().read(buf);
+                    ControlProtocol.write(out, ControlProtocol.STDIN_DATA, n <= 0 ? new byte[0] : Arrays.copyOf(buf, n));
+                }
+                case ControlProtocol.PROMPT -> {
+                    stdout.flush();
+                    boolean yes = terminal.confirm(f.text());
+                    ControlProtocol.write(out, ControlProtocol.PROMPT_ANSWER, new byte[] {(byte) (yes ? 1 : 0)});
+                }
+                case ControlProtocol.EDIT -> {
+                    stdout.flush();
+                    String[] e = ControlProtocol.decodeEdit(f.payload());
+                    byte[] answer;
+                    try {
+                        answer = ControlProtocol.encodeEdited(true, terminal.edit(e[1], e[0]));
+                    } catch (IOException ex) {
+                        answer = ControlProtocol.encodeEdited(false, ex.getMessage());
+                    }
+                    ControlProtocol.write(out, ControlProtocol.EDITED, answer);
+                }
+                case ControlProtocol.EXIT -> {
+                    stdout.flush();
+                    stderr.flush();
+                    return ControlProtocol.intOf(f.payload());
+                }
+                default -> throw new IOException("unexpected frame '" + (char) f.type() + "'");
+            }
+        }
+    }
+
+    /** WW4J_TRACE=1: milliseconds since JVM start at each step, on stderr (for tuning start-up). */
+    private static void trace(Map<String, String> env, String step) {
+        if ("1".equals(env.get("WW4J_TRACE"))) {
+            long start = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
+            System.err.println("wwctl trace: " + step + " at " + (System.currentTimeMillis() - start) + " ms");
+        }
+    }
+
+    private static boolean stdinIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static int fail(Terminal terminal, String message) {
+        try {
+            terminal.stderr().write(("ERROR: " + message + "\n").getBytes(StandardCharsets.UTF_8));
+            terminal.stderr().flush();
+        } catch (IOException ignored) {
+            // nothing left to tell
+        }
+        return 255;
+    }
+
+    /** The global flags wwctl needs before the command tree exists, and the first command word. */
+    static final class Globals {
+        String warewulfconf;
+        boolean emptyconf;
+        boolean debug;
+        String command;
+        int commandIndex = -1;
+
+        static Globals scan(String[] args) {
+            Globals g = new Globals();
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("--")) {
+                    break;
+                }
+                if (a.equals("--warewulfconf") && i + 1 < args.length) {
+                    g.warewulfconf = args[++i];
+                } else if (a.startsWith("--warewulfconf=")) {
+                    g.warewulfconf = a.substring("--warewulfconf=".length());
+                } else if (a.equals("--emptyconf")) {
+                    g.emptyconf = true;
+                } else if (a.equals("-d") || a.equals("--debug")) {
+                    g.debug = true;
+                } else if (a.equals("--loglevel") && i + 1 < args.length) {
+                    i++;
+                } else if (g.command == null && !a.startsWith("-")) {
+                    g.command = a;
+                    g.commandIndex = i;
+                }
+            }
+            return g;
+        }
+    }
+}
