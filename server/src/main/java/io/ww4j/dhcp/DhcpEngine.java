@@ -365,6 +365,7 @@ public final class DhcpEngine {
     /** Sets next-server and the boot file (spec/protocol.md §4.1/§4.2). */
     private void boot(DHCPPacket r, DHCPPacket req, Client c, Inet4Address me, String mac) {
         r.setSiaddr(me);
+        r.setOptionAsString(org.dhcp4java.DHCPConstants.DHO_TFTP_SERVER, me.getHostAddress()); // option 66, for firmware that ignores siaddr
         String base = "http://" + me.getHostAddress() + ":" + settings.httpPort();
         String file = null;
         if (settings.grubboot()) {
