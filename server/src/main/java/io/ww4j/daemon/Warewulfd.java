@@ -7,6 +7,7 @@ import io.ww4j.config.WarewulfConf;
 import io.ww4j.dhcp.Dhcp;
 import io.ww4j.dhcp.DhcpNodes;
 import io.ww4j.dhcp.DhcpServer;
+import io.ww4j.dhcp.RegistryDhcpNodes;
 import io.ww4j.http.HttpWiring;
 import io.ww4j.node.InMemoryRegistry;
 import io.ww4j.node.NodeRegistry;
@@ -56,8 +57,8 @@ public final class Warewulfd implements AutoCloseable {
     }
 
     private static AutoCloseable startDhcp(DaemonContext ctx) {
-        // TODO(nodedb): serve the node database's netdevs once NodeRegistry is on main.
-        DhcpServer dhcp = Dhcp.start(ctx.conf(), DhcpNodes.empty(), ctx.status());
+        NodeRegistry nodes = ctx.componentOrNull(NodeRegistry.class);
+        DhcpServer dhcp = Dhcp.start(ctx.conf(), nodes == null ? DhcpNodes.empty() : new RegistryDhcpNodes(nodes), ctx.status());
         return dhcp == null ? () -> { } : dhcp;
     }
 
