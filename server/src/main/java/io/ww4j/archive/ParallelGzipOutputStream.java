@@ -1,0 +1,286 @@
+package io.ww4j.archive;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes ONE standard gzip member (RFC 1952), compressed on several threads the way pigz does
+ * it: the input is cut into blocks, each block is raw-deflated independently with the previous
+ * 32 KiB of input as preset dictionary and ends on a sync flush (byte boundary), so the blocks
+ * concatenate into one valid deflate stream. Each worker computes its block's CRC-32; the
+ * CRCs are combined in order for the trailer. Any gzip reader (gzip -d, the kernel, iPXE) reads it.
+ */
+public final class ParallelGzipOutputStream extends OutputStream {
+    public static final int DEFAULT_BLOCK = 128 * 1024;
+    private static final int DICT = 32 * 1024;
+
+    private final OutputStream out;
+    private final int level;
+    private final int blockSize;
+    private final int maxPending;
+    private final ExecutorService pool;
+    private final ArrayDeque<Future<Result>> pending = new ArrayDeque<>();
+    private final List<Deflater> deflaters = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<Deflater> deflater;
+
+    private byte[] buf;
+    private int len;
+    private byte[] prev;
+    private int prevLen;
+    private long crc;
+    private long total;
+    private boolean finished;
+    private boolean closed;
+
+    private record Result(byte[] data, int length, int crc, int inputLength) {}
+
+    public ParallelGzipOutputStream(OutputStream out) throws IOException {
+        this(out, 6, Runtime.getRuntime().availableProcessors(), DEFAULT_BLOCK);
+    }
+
+    public ParallelGzipOutputStream(OutputStream out, int level, int threads, int blockSize) throws IOException {
+        if (blockSize < DICT) {
+            throw new IllegalArgumentException("block size must be at least 32 KiB");
+        }
+        this.out = out;
+        this.level = level;
+        this.blockSize = blockSize;
+        int n = Math.max(1, threads);
+        this.maxPending = n * 2 + 1;
+        AtomicInteger id = new AtomicInteger();
+        this.pool = Executors.newFixedThreadPool(n, r -> {
+            Thread t = new Thread(r, "pgzip-" + id.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.deflater = ThreadLocal.withInitial(() -> {
+            Deflater d = new Deflater(this.level, true);
+            deflaters.add(d);
+            return d;
+        });
+        this.buf = new byte[blockSize];
+        // gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS = Unix
+        out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int n) throws IOException {
+        ensureOpen();
+        while (n > 0) {
+            int c = Math.min(n, blockSize - len);
+            System.arraycopy(b, off, buf, len, c);
+            len += c;
+            off += c;
+            n -= c;
+            if (len == blockSize) {
+                submit(false);
+            }
+        }
+    }
+
+    /** Writes out the blocks already compressed; does not cut the current block short. */
+    @Override
+    public void flush() throws IOException {
+        ensureOpen();
+        while (!pending.isEmpty() && pending.peekFirst().isDone()) {
+            writeResult(pending.pollFirst());
+        }
+        out.flush();
+    }
+
+    /** Completes the gzip member without closing the underlying stream. */
+    public void finish() throws IOException {
+        ensureOpen();
+        if (finished) {
+            return;
+        }
+        submit(true);
+        while (!pending.isEmpty()) {
+            writeResult(pending.pollFirst());
+        }
+        byte[] trailer = new byte[8];
+        putLe(trailer, 0, (int) crc);
+        putLe(trailer, 4, (int) total);
+        out.write(trailer);
+        out.flush();
+        finished = true;
+        shutdown();
+    }
+
+    /** Total uncompressed bytes written so far. */
+    public long uncompressedBytes() {
+        return total + len;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        try {
+            finish();
+        } finally {
+            closed = true;
+            shutdown();
+            out.close();
+        }
+    }
+
+    private void ensureOpen() throws IOException {
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (finished) {
+            throw new IOException("gzip member already finished");
+        }
+    }
+
+    private void submit(boolean last) throws IOException {
+        final byte[] in = buf;
+        final int inLen = len;
+        final byte[] dict = prev;
+        final int dictLen = prevLen;
+        pending.addLast(pool.submit(() -> compress(in, inLen, dict, dictLen, last)));
+        prev = in;
+        prevLen = inLen;
+        buf = new byte[blockSize];
+        len = 0;
+        while (pending.size() >= maxPending) {
+            writeResult(pending.pollFirst());
+        }
+    }
+
+    private Result compress(byte[] in, int inLen, byte[] dict, int dictLen, boolean last) {
+        Deflater d = deflater.get();
+        d.reset();
+        if (dict != null && dictLen > 0) {
+            int n = Math.min(DICT, dictLen);
+            d.setDictionary(dict, dictLen - n, n);
+        }
+        d.setInput(in, 0, inLen);
+        byte[] o = new byte[inLen + (inLen >> 3) + 1024];
+        int olen = 0;
+        if (last) {
+            d.finish();
+            while (!d.finished()) {
+                if (olen == o.length) {
+                    o = java.util.Arrays.copyOf(o, o.length * 2);
+                }
+                olen += d.deflate(o, olen, o.length - olen);
+            }
+        } else {
+            while (true) {
+                int space = o.length - olen;
+                int n = d.deflate(o, olen, space, Deflater.SYNC_FLUSH);
+                olen += n;
+                if (n < space && d.needsInput()) {
+                    break;
+                }
+                if (olen == o.length) {
+                    o = java.util.Arrays.copyOf(o, o.length * 2);
+                }
+            }
+        }
+        CRC32 c = new CRC32();
+        c.update(in, 0, inLen);
+        return new Result(o, olen, (int) c.getValue(), inLen);
+    }
+
+    private void writeResult(Future<Result> f) throws IOException {
+        Result r;
+        try {
+            r = f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        } catch (ExecutionException e) {
+            throw new IOException("compression failed", e.getCause());
+        }
+        out.write(r.data(), 0, r.length());
+        crc = crc32Combine(crc, r.crc() & 0xffffffffL, r.inputLength());
+        total += r.inputLength();
+    }
+
+    private void shutdown() {
+        pool.shutdownNow();
+        synchronized (deflaters) {
+            for (Deflater d : deflaters) {
+                d.end();
+            }
+            deflaters.clear();
+        }
+    }
+
+    private static void putLe(byte[] b, int at, int v) {
+        b[at] = (byte) v;
+        b[at + 1] = (byte) (v >>> 8);
+        b[at + 2] = (byte) (v >>> 16);
+        b[at + 3] = (byte) (v >>> 24);
+    }
+
+    // ---- CRC-32 combination: crc(A||B) from crc(A), crc(B) and len(B), arithmetic in GF(2)[x] mod P ----
+
+    private static final long POLY = 0xedb88320L;
+    private static final long[] X2N = new long[32];
+
+    static {
+        long p = 1L << 30; // x^1
+        X2N[0] = p;
+        for (int n = 1; n < 32; n++) {
+            X2N[n] = p = multModP(p, p);
+        }
+    }
+
+    private static long multModP(long a, long b) {
+        long m = 1L << 31;
+        long p = 0;
+        while (true) {
+            if ((a & m) != 0) {
+                p ^= b;
+                if ((a & (m - 1)) == 0) {
+                    break;
+                }
+            }
+            m >>>= 1;
+            b = (b & 1) != 0 ? (b >>> 1) ^ POLY : b >>> 1;
+        }
+        return p;
+    }
+
+    private static long x2nModP(long n, int k) {
+        long p = 1L << 31; // x^0
+        while (n != 0) {
+            if ((n & 1) != 0) {
+                p = multModP(X2N[k & 31], p);
+            }
+            n >>>= 1;
+            k++;
+        }
+        return p;
+    }
+
+    /** The CRC-32 of A followed by B. */
+    static long crc32Combine(long crcA, long crcB, long lenB) {
+        if (lenB == 0) {
+            return crcA;
+        }
+        return multModP(x2nModP(lenB, 3), crcA) ^ crcB;
+    }
+}
