@@ -16,6 +16,8 @@ import picocli.CommandLine.ScopeType;
         description = "Control interface to the ww4j (Warewulf-compatible) provisioning server.",
         synopsisSubcommandLabel = "COMMAND",
         subcommands = {
+                NodeCommand.class,
+                ProfileCommand.class,
                 ServerCommand.class,
                 VersionCommand.class,
                 CompletionCommand.class,

@@ -1,0 +1,429 @@
+package io.ww4j.cli;
+
+import io.ww4j.node.Hostlist;
+import io.ww4j.node.Ipmi;
+import io.ww4j.node.NetDev;
+import io.ww4j.node.Node;
+import io.ww4j.node.NodesConf;
+import io.ww4j.node.NodesConfException;
+import io.ww4j.node.NodesConfReader;
+import io.ww4j.status.BootEvent;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code wwctl node ...} (spec §2.2). */
+@Command(name = "node", aliases = "nodes", description = "Node management",
+        footer = "All node ranges can use brackets to identify node ranges. For example, n00[00-4].cluster[0-1] "
+                + "would expand to n0000.cluster0, n0001.cluster0, ... n0004.cluster1.",
+        subcommands = {
+                NodeCommand.Add.class,
+                NodeCommand.Set.class,
+                NodeCommand.Unset.class,
+                NodeCommand.ListCmd.class,
+                NodeCommand.Delete.class,
+                NodeCommand.Export.class,
+                NodeCommand.Import.class,
+                NodeCommand.Status.class,
+        })
+final class NodeCommand extends WwCommand {
+    @Override
+    protected int run() {
+        Commands.usage(spec, session());
+        return 0;
+    }
+
+    /** Expanded patterns matched exactly against ids, in pattern order, without duplicates. */
+    static List<String> match(List<String> patterns, Map<String, ?> records, List<String> unknown) {
+        LinkedHashSet<String> ids = new LinkedHashSet<>();
+        for (String name : Hostlist.expand(patterns)) {
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (records.containsKey(name)) {
+                ids.add(name);
+            } else if (unknown != null && !unknown.contains(name)) {
+                unknown.add(name);
+            }
+        }
+        return new ArrayList<>(ids);
+    }
+
+    static void checkProfiles(FieldFlags f, NodesConf raw) {
+        List<String> missing = f.unknownProfiles(raw.profiles.keySet());
+        if (!missing.isEmpty()) {
+            throw new CliException("profile does not exist: " + String.join(", ", missing));
+        }
+    }
+
+    @Command(name = "add", aliases = {"new", "create"}, description = "Add new node(s)")
+    static final class Add extends WwCommand {
+        @Mixin
+        FieldFlags flags;
+        @Mixin
+        FieldFlags.NodeOnly nodeOnly;
+        @Parameters(arity = "1..*", paramLabel = "NODENAME")
+        List<String> names;
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            flags.validate(nodeOnly);
+            checkProfiles(flags, db.raw());
+            List<String> ids = Hostlist.expand(names).stream().filter(n -> !n.isEmpty()).toList();
+            if (ids.isEmpty()) {
+                throw new CliException("no node names given");
+            }
+            db.update(conf -> {
+                int i = 0;
+                for (String id : ids) {
+                    if (conf.nodes.containsKey(id)) {
+                        throw new CliException("failed to add node: nodename already exists: " + id);
+                    }
+                    Node n = new Node(id);
+                    if (flags.profiles == null && conf.profiles.containsKey("default")) {
+                        n.profiles.add("default");
+                    }
+                    flags.apply(n, nodeOnly, i++);
+                    conf.nodes.put(id, n);
+                }
+            });
+            ids.forEach(id -> s.info("Added node: %s", id));
+            return 0;
+        }
+    }
+
+    @Command(name = "set", aliases = "modify", description = "Configure node properties")
+    static final class Set extends WwCommand {
+        @Mixin
+        FieldFlags flags;
+        @Mixin
+        FieldFlags.NodeOnly nodeOnly;
+        @Mixin
+        FieldFlags.Deletes deletes;
+        @Option(names = {"-a", "--all"}, description = "Set all nodes")
+        boolean all;
+        @Option(names = {"-y", "--yes"}, description = "Set 'yes' to all questions asked")
+        boolean yes;
+        @Option(names = {"-f", "--force"}, hidden = true, description = "Force configuration (deprecated)")
+        boolean force;
+        @Parameters(arity = "0..*", paramLabel = "PATTERN")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            flags.validate(nodeOnly);
+            checkProfiles(flags, db.raw());
+            if (patterns.isEmpty() && !all) {
+                throw new CliException("no nodes specified; use --all to modify all nodes");
+            }
+            Map<String, Node> raw = db.raw().nodes;
+            List<String> ids;
+            if (all) {
+                s.warn("this command will modify all nodes");
+                ids = new ArrayList<>(raw.keySet());
+            } else {
+                List<String> unknown = new ArrayList<>();
+                ids = match(patterns, raw, unknown);
+                unknown.forEach(u -> s.warn("No match for node: %s", u));
+                if (ids.isEmpty()) {
+                    throw new CliException("No match for node: " + String.join(",", patterns));
+                }
+            }
+            Map<String, List<String>> changes = new LinkedHashMap<>();
+            for (String id : ids) {
+                Node n = raw.get(id).copy();
+                edit(n);
+                changes.put(id, ChangeSummary.diff(raw.get(id), n));
+            }
+            return confirmAndApply(s, db, ids, changes, yes, "node(s)", conf -> {
+                for (String id : ids) {
+                    Node n = conf.nodes.get(id);
+                    if (n != null) {
+                        edit(n);
+                    }
+                }
+            });
+        }
+
+        private void edit(Node n) {
+            flags.apply(n, nodeOnly, 0);
+            FieldFlags.applyDeletes(n, deletes, flags.netname);
+        }
+    }
+
+    /** Shared by node/profile set and unset: summary, prompt (or -y), commit. */
+    static int confirmAndApply(Session s, NodeDb db, List<String> ids, Map<String, List<String>> changes, boolean yes,
+                               String what, java.util.function.Consumer<NodesConf> edit) {
+        String summary = ChangeSummary.render(changes);
+        if (summary.isEmpty()) {
+            s.info("No changes to apply.");
+            return 0;
+        }
+        long changed = changes.values().stream().filter(l -> !l.isEmpty()).count();
+        if (yes) {
+            s.out().print("Applying following changes:\n\n" + summary);
+        } else {
+            s.out().print(summary + "\n");
+            if (!s.confirm("Apply these changes to " + changed + " " + what + "?")) {
+                return 0;
+            }
+        }
+        db.update(edit);
+        return 0;
+    }
+
+    @Command(name = "unset", description = "Unset node fields")
+    static final class Unset extends WwCommand {
+        @Mixin
+        UnsetFlags flags;
+        @Option(names = {"-e", "--discoverable"}, description = "Unset discoverable")
+        boolean discoverable;
+        @Option(names = "--asset", description = "Unset the asset key")
+        boolean asset;
+        @Option(names = {"-y", "--yes"}, description = "Set 'yes' to all questions asked")
+        boolean yes;
+        @Option(names = {"-f", "--force"}, description = "Skip nodes that do not exist")
+        boolean force;
+        @Parameters(arity = "1..*", paramLabel = "PATTERN")
+        List<String> patterns;
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            FieldFlags f = flags.toFieldFlags();
+            FieldFlags.NodeOnly no = new FieldFlags.NodeOnly();
+            no.discoverable = discoverable ? "UNDEF" : null;
+            no.asset = asset ? "UNDEF" : null;
+            if (!flags.any() && !discoverable && !asset) {
+                throw new CliException("no fields specified to unset");
+            }
+            Map<String, Node> raw = db.raw().nodes;
+            List<String> unknown = new ArrayList<>();
+            List<String> ids = match(patterns, raw, unknown);
+            if (!unknown.isEmpty() && !force) {
+                throw new CliException("node not found: " + unknown.get(0));
+            }
+            Map<String, List<String>> changes = new LinkedHashMap<>();
+            for (String id : ids) {
+                Node n = raw.get(id).copy();
+                flags.apply(n, f, no);
+                changes.put(id, ChangeSummary.diff(raw.get(id), n));
+            }
+            int rc = confirmAndApply(s, db, ids, changes, yes, "node(s)", conf -> {
+                for (String id : ids) {
+                    Node n = conf.nodes.get(id);
+                    if (n != null) {
+                        flags.apply(n, f, no);
+                    }
+                }
+            });
+            return rc;
+        }
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List nodes")
+    static final class ListCmd extends WwCommand {
+        @Option(names = {"-n", "--net"}, description = "Show node network configurations")
+        boolean net;
+        @Option(names = {"-i", "--ipmi"}, description = "Show node IPMI configurations")
+        boolean ipmi;
+        @Option(names = {"-a", "--all"}, description = "Show all node configurations")
+        boolean all;
+        @Option(names = {"-l", "--long"}, description = "Show long or wide format")
+        boolean longFormat;
+        @Option(names = {"-y", "--yaml"}, description = "Show node configuration in yaml format")
+        boolean yaml;
+        @Option(names = {"-j", "--json"}, description = "Show node configuration in json format")
+        boolean json;
+        @Parameters(arity = "0..*", paramLabel = "PATTERN")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            List<Node> nodes = db.merged();
+            if (!patterns.isEmpty()) {
+                Map<String, Node> byId = new TreeMap<>();
+                nodes.forEach(n -> byId.put(n.id, n));
+                java.util.Set<String> wanted = new java.util.HashSet<>(match(patterns, byId, null));
+                nodes = nodes.stream().filter(n -> wanted.contains(n.id)).toList();
+            }
+            s.out().print(NodeListing.render(nodes, yaml, json, all, ipmi, net, longFormat));
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", aliases = {"rm", "del", "remove"}, description = "Delete a node")
+    static final class Delete extends WwCommand {
+        @Option(names = {"-y", "--yes"}, description = "Set 'yes' to all questions asked")
+        boolean yes;
+        @Parameters(arity = "1..*", paramLabel = "NODE")
+        List<String> patterns;
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            List<String> unknown = new ArrayList<>();
+            List<String> ids = match(patterns, db.raw().nodes, unknown);
+            unknown.forEach(u -> s.error("No match for node: %s", u));
+            if (ids.isEmpty()) {
+                s.info("No nodes found");
+                return 0;
+            }
+            if (!yes && !s.confirm("Are you sure you want to delete " + ids.size() + " nodes(s)")) {
+                return 0;
+            }
+            db.update(conf -> ids.forEach(conf.nodes::remove));
+            return 0;
+        }
+    }
+
+    @Command(name = "export", description = "Export nodes as YAML (merged)")
+    static final class Export extends WwCommand {
+        @Parameters(arity = "0..*", paramLabel = "NODENAME")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            Map<String, Node> out = new TreeMap<>();
+            Map<String, Node> merged = new TreeMap<>();
+            db.merged().forEach(n -> merged.put(n.id, n));
+            List<String> ids = patterns.isEmpty() ? new ArrayList<>(merged.keySet()) : match(patterns, merged, null);
+            ids.forEach(id -> out.put(id, merged.get(id)));
+            s.out().print(Formats.yaml2(out));
+            return 0;
+        }
+    }
+
+    @Command(name = "import", description = "Import nodes from a YAML file (a map of node name to node)")
+    static final class Import extends WwCommand {
+        @Option(names = {"-y", "--yes"}, description = "Set 'yes' to all questions asked")
+        boolean yes;
+        @Parameters(index = "0", paramLabel = "FILE")
+        String file;
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            NodesConf in;
+            try {
+                in = NodesConfReader.read(s.resolve(file));
+            } catch (NodesConfException e) {
+                throw new CliException(e.getMessage());
+            }
+            in.warnings.forEach(w -> s.warn("%s", w));
+            if (!yes && !s.confirm("Are you sure you want to modify " + in.nodes.size() + " nodes")) {
+                return 0;
+            }
+            // ww4j: an imported record replaces the stored one (upstream merged field by field).
+            db.update(conf -> {
+                conf.nodes.putAll(in.nodes);
+                if (!in.nodeMapOnly) {
+                    conf.profiles.putAll(in.profiles);
+                }
+            });
+            return 0;
+        }
+    }
+
+    @Command(name = "status", description = "View the provisioning status of nodes")
+    static final class Status extends WwCommand {
+        @Option(names = {"-w", "--watch"}, description = "Watch the status (not supported; prints once)")
+        boolean watch;
+        @Option(names = {"-U", "--update"}, defaultValue = "500", description = "Update interval in ms (with --watch)")
+        int update;
+        @Option(names = {"-t", "--time"}, defaultValue = "0", description = "Only show nodes seen within this many seconds")
+        int time;
+        @Option(names = {"-l", "--last"}, description = "Sort by last seen")
+        boolean last;
+        @Option(names = {"-r", "--reverse"}, description = "Reverse the sort order")
+        boolean reverse;
+        @Option(names = {"-u", "--unknown"}, description = "Show only nodes never seen")
+        boolean unknown;
+        @Parameters(arity = "0..*", paramLabel = "NODENAME")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            Map<String, Node> merged = new TreeMap<>();
+            db.merged().forEach(n -> merged.put(n.id, n));
+            List<String> ids = patterns.isEmpty() ? new ArrayList<>(merged.keySet()) : match(patterns, merged, null);
+            record Row(String id, Optional<BootEvent> ev) {}
+            List<Row> rows = new ArrayList<>();
+            Instant now = Instant.now();
+            for (String id : ids) {
+                Optional<BootEvent> ev = s.context().status().last(id);
+                if (unknown && ev.isPresent()) {
+                    continue;
+                }
+                if (time > 0 && (ev.isEmpty() || Duration.between(ev.get().time(), now).getSeconds() > time)) {
+                    continue;
+                }
+                rows.add(new Row(id, ev));
+            }
+            if (last) {
+                rows.sort(java.util.Comparator.comparing((Row r) -> r.ev().map(BootEvent::time).orElse(Instant.MIN)));
+            }
+            if (reverse) {
+                java.util.Collections.reverse(rows);
+            }
+            var out = s.out();
+            out.printf("%-20s %-20s %-25s %-10s%n", "NODENAME", "STAGE", "SENT", "LASTSEEN (s)");
+            out.println("=".repeat(80));
+            for (Row r : rows) {
+                if (r.ev().isEmpty()) {
+                    out.printf("%-20s %-20s %-25s %-10s%n", r.id(), "--", "--", "--");
+                } else {
+                    BootEvent e = r.ev().get();
+                    out.printf("%-20s %-20s %-25s %-10d%n", r.id(), stageName(e.stage()), e.file().isEmpty() ? "--" : e.file(),
+                            Duration.between(e.time(), now).getSeconds());
+                }
+            }
+            return 0;
+        }
+
+        private static String stageName(String stage) {
+            return switch (stage) {
+                case "SYSTEM" -> "SYSTEM OVERLAY";
+                case "RUNTIME" -> "RUNTIME OVERLAY";
+                case "EFIBOOT" -> "EFI";
+                default -> stage;
+            };
+        }
+    }
+
+    static String ipOrNil(String ip) {
+        return ip == null || ip.isEmpty() ? "<nil>" : ip;
+    }
+
+    static boolean emptyIpmi(Ipmi i) {
+        return i.isEmpty();
+    }
+
+    static boolean emptyNet(NetDev n) {
+        return n.isEmpty();
+    }
+}
