@@ -21,6 +21,7 @@ import picocli.CommandLine.ScopeType;
                 ServerCommand.class,
                 VersionCommand.class,
                 CompletionCommand.class,
+                OverlayCommand.class,
         })
 public final class Wwctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")

@@ -1,0 +1,250 @@
+package io.ww4j.cli;
+
+import io.ww4j.overlay.OverlayException;
+import io.ww4j.overlay.OverlayStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code wwctl overlay}: the overlay store commands (spec/datamodel-cli.md §2, overlay rows). */
+@Command(name = "overlay", description = "Warewulf Overlay Management",
+        subcommands = {OverlayCommand.ListCmd.class, OverlayCommand.CreateCmd.class, OverlayCommand.DeleteCmd.class,
+                OverlayCommand.MkdirCmd.class, OverlayCommand.ChmodCmd.class, OverlayCommand.ChownCmd.class,
+                OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class})
+final class OverlayCommand {
+    private OverlayCommand() {}
+
+    abstract static class Base extends WwCommand {
+        OverlayStore store() {
+            return OverlayStore.of(session().conf());
+        }
+
+        @Override
+        protected int run() throws Exception {
+            try {
+                return exec(store());
+            } catch (OverlayException e) {
+                throw new CliException(e.getMessage());
+            }
+        }
+
+        abstract int exec(OverlayStore s) throws Exception;
+    }
+
+    @Command(name = "list", aliases = "ls", description = "List Warewulf Overlays and files")
+    static final class ListCmd extends Base {
+        @Parameters(arity = "0..*", paramLabel = "OVERLAY")
+        List<String> names = List.of();
+
+        @Option(names = {"-a", "--all"}, description = "List the contents of overlays")
+        boolean all;
+
+        @Option(names = {"-l", "--long"}, description = "List 'long' of all overlay contents")
+        boolean lng;
+
+        @Option(names = {"-p", "--path"}, description = "List the overlay directory")
+        boolean path;
+
+        @Override
+        int exec(OverlayStore s) {
+            List<String> which = names.isEmpty() ? s.list() : names;
+            Table t = lng ? new Table("PERM MODE", "UID", "GID", "OVERLAY", "FILE PATH", path ? "PATH" : "SITE")
+                    : new Table("OVERLAY NAME", "FILES/DIRS", path ? "PATH" : "SITE");
+            for (String name : which) {
+                OverlayStore.Overlay o = s.get(name);
+                List<OverlayStore.Entry> entries = s.walk(o).stream().filter(e -> !e.rel().isEmpty()).toList();
+                Object last = path ? o.dir() : o.site();
+                if (lng) {
+                    for (OverlayStore.Entry e : entries) {
+                        t.rawRow(goMode(e), e.uid(), e.gid(), name, "/" + e.rel(), last);
+                    }
+                } else if (all) {
+                    if (entries.isEmpty()) {
+                        t.rawRow(name, 0, last);
+                    }
+                    for (OverlayStore.Entry e : entries) {
+                        t.rawRow(name, "/" + e.rel() + (e.kind() == OverlayStore.Kind.DIR ? "/" : ""), last);
+                    }
+                } else {
+                    t.rawRow(name, entries.size(), last);
+                }
+            }
+            t.print(session().out());
+            return 0;
+        }
+
+        static String goMode(OverlayStore.Entry e) {
+            String rwx = "rwxrwxrwx";
+            StringBuilder b = new StringBuilder(e.kind() == OverlayStore.Kind.LINK ? "L" : "-");
+            for (int i = 0; i < 9; i++) {
+                b.append((e.mode() & (1 << (8 - i))) != 0 ? rwx.charAt(i) : '-');
+            }
+            return b.toString();
+        }
+    }
+
+    @Command(name = "create", aliases = {"new", "add"}, description = "Initialize a new Overlay")
+    static final class CreateCmd extends Base {
+        @Parameters(paramLabel = "OVERLAY")
+        String name;
+
+        @Override
+        int exec(OverlayStore s) {
+            s.create(name);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", aliases = {"rm", "remove", "del"}, description = "Delete Warewulf Overlay or files")
+    static final class DeleteCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "FILE")
+        String file;
+
+        @Option(names = {"-f", "--force"}, description = "Force deletion of a non-empty overlay")
+        boolean force;
+
+        @Option(names = {"-p", "--parents"}, description = "Remove empty parent directories")
+        boolean parents;
+
+        @Override
+        int exec(OverlayStore s) {
+            if (file == null) {
+                s.delete(name, force);
+            } else {
+                s.deleteFile(name, file, force);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "mkdir", description = "Create a new directory within an Overlay")
+    static final class MkdirCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "DIR")
+        String dir;
+
+        @Option(names = {"-m", "--mode"}, defaultValue = "0755", description = "Permission mode for directory")
+        String mode;
+
+        @Override
+        int exec(OverlayStore s) {
+            s.mkdir(name, dir, Integer.parseInt(mode, 8));
+            return 0;
+        }
+    }
+
+    @Command(name = "chmod", description = "Change file permissions in an overlay")
+    static final class ChmodCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILENAME")
+        String file;
+
+        @Parameters(index = "2", paramLabel = "MODE")
+        String mode;
+
+        @Override
+        int exec(OverlayStore s) {
+            int m;
+            try {
+                m = Integer.parseInt(mode, 8);
+            } catch (NumberFormatException e) {
+                throw new CliException("could not convert mode " + mode + " to octal");
+            }
+            s.chmod(name, file, m);
+            return 0;
+        }
+    }
+
+    @Command(name = "chown", description = "Change file ownership within an overlay")
+    static final class ChownCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILENAME")
+        String file;
+
+        @Parameters(index = "2", paramLabel = "UID")
+        int uid;
+
+        @Parameters(index = "3", arity = "0..1", paramLabel = "GID")
+        Integer gid;
+
+        @Override
+        int exec(OverlayStore s) {
+            s.chown(name, file, uid, gid == null ? 0 : gid);
+            return 0;
+        }
+    }
+
+    @Command(name = "import", aliases = "cp", description = "Import a file into a Warewulf Overlay")
+    static final class ImportCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        String file;
+
+        @Parameters(index = "2", arity = "0..1", paramLabel = "NEW_NAME")
+        String newName;
+
+        @Option(names = {"-o", "--overwrite"}, description = "Overwrite the file if it exists")
+        boolean overwrite;
+
+        @Option(names = {"-p", "--parents"}, description = "Create any necessary parent directories")
+        boolean parents;
+
+        @Option(names = "--workers", description = "Accepted, unused (as upstream)")
+        Integer workers;
+
+        @Override
+        int exec(OverlayStore s) {
+            Path src = session().resolve(file);
+            if (!Files.isRegularFile(src)) {
+                throw new CliException("could not read " + file);
+            }
+            String dest = newName != null ? newName : file;
+            try {
+                s.importFile(name, src, dest, parents, overwrite);
+            } catch (OverlayException e) {
+                if (e.getMessage().contains("already exists")) {
+                    throw new CliException("a file with that name already exists in the overlay " + name);
+                }
+                throw e;
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "show", aliases = "cat", description = "Show (cat) a file within a Warewulf Overlay")
+    static final class ShowCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        String file;
+
+        @Override
+        int exec(OverlayStore s) throws Exception {
+            OverlayStore.Overlay o = s.get(name);
+            Path p = s.inside(o, file);
+            if (!Files.isRegularFile(p) && Files.isRegularFile(p.resolveSibling(p.getFileName() + ".ww"))) {
+                p = p.resolveSibling(p.getFileName() + ".ww");
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new CliException("file " + file + " does not exist within overlay " + name);
+            }
+            session().out().print(Files.readString(p));
+            return 0;
+        }
+    }
+}
