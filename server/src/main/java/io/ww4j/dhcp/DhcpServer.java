@@ -136,6 +136,7 @@ public final class DhcpServer implements AutoCloseable {
                 .channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                 .option(ChannelOption.SO_BROADCAST, true)
                 .option(ChannelOption.SO_REUSEADDR, true)
+                .option(ChannelOption.SO_RCVBUF, 4 << 20) // absorb boot storms
                 .handler(new Handler(local, port));
         if (device != null) {
             ByteBuffer name = ByteBuffer.allocateDirect(IFNAMSIZ);
