@@ -8,7 +8,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Image files as upstream lays them out: built images in {@code <provision>/images/<name>.img[.gz]},
@@ -56,12 +58,42 @@ public final class ChrootImages implements ImageProvider {
         return Files.isDirectory(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /** Detected kernels per (image, version), valid while the mtimes of boot/ and lib/modules/ stay. */
+    private final Map<String, Detected> detected = new ConcurrentHashMap<>();
+
+    private record Detected(long stamp, Optional<Kernel> kernel) {}
+
+    private static long stamp(Path root) {
+        long s = 0;
+        for (String d : List.of("boot", "lib/modules")) {
+            try {
+                s = s * 31 + Files.getLastModifiedTime(root.resolve(d)).toMillis();
+            } catch (IOException e) {
+                s = s * 31;
+            }
+        }
+        return s;
+    }
+
     @Override
     public Optional<Kernel> kernel(String imageName, String kernelVersion) {
         Optional<Path> root = rootfs(imageName);
         if (root.isEmpty()) {
             return Optional.empty();
         }
+        long stamp = stamp(root.get());
+        String key = imageName + "\0" + kernelVersion;
+        Detected hit = detected.get(key);
+        if (hit != null && hit.stamp() == stamp && hit.kernel().map(k -> Files.isRegularFile(k.file())).orElse(true)) {
+            return hit.kernel();
+        }
+        Optional<Kernel> k = detect(root.get(), kernelVersion);
+        detected.put(key, new Detected(stamp, k));
+        return k;
+    }
+
+    private Optional<Kernel> detect(Path rootfs, String kernelVersion) {
+        Optional<Path> root = Optional.of(rootfs);
         if (!kernelVersion.isEmpty()) {
             Optional<Path> literal = SafePath.resolve(root.get(), kernelVersion.replaceFirst("^/+", ""));
             if (literal.isPresent() && Files.isRegularFile(literal.get())) {

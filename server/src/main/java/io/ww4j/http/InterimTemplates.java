@@ -20,21 +20,38 @@ public final class InterimTemplates implements TemplateRenderer {
 
     @Override
     public String render(Path template, Map<String, Object> data) throws TemplateFailure {
-        String src;
         try {
-            src = Files.readString(template, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new TemplateFailure("cannot read " + template + ": " + e.getMessage(), e);
-        }
-        try {
-            return renderString(src, data);
+            return execute(parsed(template), data);
         } catch (IllegalArgumentException e) {
             throw new TemplateFailure(template.getFileName() + ": " + e.getMessage(), e);
         }
     }
 
+    /** Parsed templates, re-read when the file's mtime or size changes (admins edit them live). */
+    private final Map<Path, Parsed> cache = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record Parsed(long mtime, long size, List<Object> tokens) {}
+
+    private List<Object> parsed(Path template) throws TemplateFailure {
+        try {
+            var attrs = Files.readAttributes(template, java.nio.file.attribute.BasicFileAttributes.class);
+            long mtime = attrs.lastModifiedTime().toMillis();
+            Parsed p = cache.get(template);
+            if (p == null || p.mtime() != mtime || p.size() != attrs.size()) {
+                p = new Parsed(mtime, attrs.size(), tokenize(Files.readString(template, StandardCharsets.UTF_8)));
+                cache.put(template, p);
+            }
+            return p.tokens();
+        } catch (IOException e) {
+            throw new TemplateFailure("cannot read " + template + ": " + e.getMessage(), e);
+        }
+    }
+
     static String renderString(String src, Map<String, Object> data) {
-        List<Object> tokens = tokenize(src);
+        return execute(tokenize(src), data);
+    }
+
+    private static String execute(List<Object> tokens, Map<String, Object> data) {
         StringBuilder out = new StringBuilder();
         int end = exec(tokens, 0, data, out, true);
         if (end != tokens.size()) {
