@@ -141,24 +141,26 @@ public final class ProvisionServer implements AutoCloseable {
     // ---------------------------------------------------------------- routing
 
     private void handle(HttpServerExchange ex) {
-        if (ex.isInIoThread()) {
+        // Collapse "//": shim asks for /efiboot//grub.efi and cannot follow a redirect (§1.2).
+        String path = ex.getRequestPath().replaceAll("/{2,}", "/");
+        String[] seg = path.split("/", -1);
+        String first = seg.length > 1 ? seg[1] : "";
+        // Lookups, renders and file serving are quick and stay on the IO thread; whatever may block
+        // (overlay builds, discovery writes, large status/metrics documents) goes to a worker.
+        if (ex.isInIoThread() && mayBlock(ex, first)) {
             ex.dispatch(this::handle);
             return;
         }
-        String route = "other";
         try {
-            // Collapse "//": shim asks for /efiboot//grub.efi and cannot follow a redirect (§1.2).
-            String path = ex.getRequestPath().replaceAll("/{2,}", "/");
-            String[] seg = path.split("/", -1);
-            String first = seg.length > 1 ? seg[1] : "";
-            route = routeName(first, seg.length);
-            String routeTag = route;
-            ex.addExchangeCompleteListener((e, next) -> {
-                metrics.counter("ww4j_http_requests", "route", routeTag, "code", String.valueOf(e.getStatusCode()))
-                        .increment();
-                bytesSent.increment(e.getResponseBytesSent());
-                next.proceed();
-            });
+            String routeTag = routeName(first, seg.length);
+            if (ex.putAttachment(COUNTED, Boolean.TRUE) == null) {
+                ex.addExchangeCompleteListener((e, next) -> {
+                    metrics.counter("ww4j_http_requests", "route", routeTag, "code",
+                            String.valueOf(e.getStatusCode())).increment();
+                    bytesSent.increment(e.getResponseBytesSent());
+                    next.proceed();
+                });
+            }
             if (path.equals("/status")) {
                 sendText(ex, 200, "text/plain; charset=utf-8", d.status().toJson());
                 return;
@@ -191,6 +193,21 @@ public final class ProvisionServer implements AutoCloseable {
                 ex.endExchange();
             }
         }
+    }
+
+    private static final io.undertow.util.AttachmentKey<Boolean> COUNTED =
+            io.undertow.util.AttachmentKey.create(Boolean.class);
+
+    private static boolean mayBlock(HttpServerExchange ex, String first) {
+        return switch (first) {
+            case "status", "metrics", "system", "runtime", "overlay-system", "overlay-runtime" -> true;
+            case "provision" -> {
+                String stage = first(ex, "stage");
+                yield stage != null && (stage.equals("system") || stage.equals("runtime")
+                        || stage.startsWith("overlay"));
+            }
+            default -> false;
+        };
     }
 
     private static String routeName(String first, int segments) {
@@ -290,6 +307,10 @@ public final class ProvisionServer implements AutoCloseable {
         try {
             node = d.nodes().byHwaddr(hwaddr);
             if (node.isEmpty() && Hwaddr.wellFormed(hwaddr)) {
+                if (ex.isInIoThread()) {
+                    ex.dispatch(this::handle); // discovery writes to the store: start over on a worker
+                    return;
+                }
                 node = d.nodes().discover(hwaddr);
                 if (node.isPresent()) {
                     log.info("discovered node {} at {} ({})", node.get().id(), hwaddr, peerIp);
