@@ -130,7 +130,11 @@ printf "image download: nginx %.1f MiB/s, ww4j %.1f MiB/s, ratio ww4j/nginx = %.
 echo "== iPXE scripts: $NODES distinct nodes"
 curl -fs "http://127.0.0.1:$PORT/ipxe/02:00:00:00:00:07" | grep -q "set hwaddr 02:00:00:00:00:07" || { echo "bad iPXE script"; exit 1; }
 wrk -t2 -c50 -d5s -s "$WORK/macs.lua" "http://127.0.0.1:$PORT" > /dev/null   # warm-up (JIT)
+# CPU time warewulfd spends per request (utime+stime from /proc): independent of what else runs.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$WWPID/stat"; }
+t0=$(cpu_ticks)
 out=$(wrk -t2 -c50 -d"${DUR}s" -s "$WORK/macs.lua" "http://127.0.0.1:$PORT")
+t1=$(cpu_ticks)
 echo "$out" | grep -E "Requests/sec|requests in|Non-2xx" || true
 rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
 # Same wrk settings against nginx serving a 1 KB static file: what this machine can do right now.
@@ -140,4 +144,8 @@ non2xx=$(echo "$out" | awk '/Non-2xx/ {print $5}')
 printf "iPXE scripts: %.0f req/s over %d distinct nodes (goal >= 5000), non-2xx: %s\n" "$rps" "$NODES" "${non2xx:-0}"
 printf "reference: nginx static 1 KB file %.0f req/s with the same wrk settings (ratio ww4j iPXE/nginx static = %.2f)\n" \
     "$ng_rps" "$(echo "$rps / $ng_rps" | bc -l)"
-uptime
+n=$(echo "$out" | awk '/requests in/ {print $1}')
+hz=$(getconf CLK_TCK)
+us=$(echo "($t1 - $t0) * 1000000 / $hz / $n" | bc -l)
+printf "warewulfd CPU per iPXE request: %.0f us, i.e. %.0f req/s per fully available core\n" "$us" "$(echo "1000000 / $us" | bc -l)"
+echo "machine load while measuring (2 cores shared with other jobs): $(cut -d' ' -f1-3 /proc/loadavg)"
