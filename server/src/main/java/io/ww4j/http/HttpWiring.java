@@ -33,7 +33,7 @@ public final class HttpWiring {
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeRegistry registry) {
-        return start(conf, status, new RegistryNodeView(registry));
+        return start(conf, status, registry == null ? NO_NODES : new RegistryNodeView(registry));
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {

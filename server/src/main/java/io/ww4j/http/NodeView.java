@@ -21,6 +21,11 @@ public interface NodeView {
     /** Every configured node id (the /status table is pre-populated with these). */
     List<String> nodeIds();
 
+    /** Grows with every change of the node set (reloads, discovery); 0 when never changing. */
+    default long generation() {
+        return 0;
+    }
+
     /** Store failure during lookup or discovery. */
     final class DiscoveryException extends RuntimeException {
         public DiscoveryException(String message, Throwable cause) {

@@ -67,6 +67,7 @@ public final class ProvisionServer implements AutoCloseable {
     private Undertow undertow;
     private final String bindHost;
     private int boundPort = -1;
+    private volatile long nodesGeneration;
 
     public ProvisionServer(Deps deps) {
         this(deps, null);
@@ -115,6 +116,7 @@ public final class ProvisionServer implements AutoCloseable {
                 boundPort = a.getPort();
             }
         }
+        nodesGeneration = d.nodes().generation();
         d.status().setNodes(d.nodes().nodeIds());
         log.info("HTTP provisioning server listening on [{}]:{}", bindHost, boundPort);
     }
@@ -160,6 +162,11 @@ public final class ProvisionServer implements AutoCloseable {
                     bytesSent.increment(e.getResponseBytesSent());
                     next.proceed();
                 });
+            }
+            long gen = d.nodes().generation();
+            if (gen != nodesGeneration) {
+                nodesGeneration = gen; // nodes added or removed (reload, discovery): refresh the status rows
+                nodesChanged();
             }
             if (path.equals("/status")) {
                 sendText(ex, 200, "text/plain; charset=utf-8", d.status().toJson());

@@ -38,6 +38,11 @@ public final class RegistryNodeView implements NodeView {
         return registry.all().stream().map(n -> n.id).toList();
     }
 
+    @Override
+    public long generation() {
+        return registry.generation();
+    }
+
     static BootNode toBootNode(Node n) {
         Map<String, BootNode.NetDev> devs = new LinkedHashMap<>();
         n.netDevs.forEach((name, d) -> devs.put(name, new BootNode.NetDev(d.device, d.hwaddr, d.ipaddr, d.netmask,
