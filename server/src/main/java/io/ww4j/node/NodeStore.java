@@ -1,0 +1,261 @@
+package io.ww4j.node;
+
+import io.ww4j.config.WarewulfConf;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.h2.jdbcx.JdbcConnectionPool;
+import org.hibernate.SessionFactory;
+import org.hibernate.StatelessSession;
+import org.hibernate.cfg.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node database: H2 (file mode, under {@code <localstatedir>/warewulf/} unless
+ * {@code database.url} says otherwise) through Hibernate, with versioned schema migrations
+ * ({@link Migrations}). Each node and profile is a row holding its raw record as YAML; the
+ * {@code ww4j_address} table carries the unique constraint on every MAC and IP a node holds.
+ *
+ * <p>Reads never touch the database: the whole state is loaded once at open and served from an
+ * in-memory merged snapshot that every committed write replaces (see {@link InMemoryRegistry}).
+ * Writes are serialised, checked, stored in one database transaction and only then published.
+ * H2's file lock makes one process the only writer.
+ */
+public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(NodeStore.class);
+    private static final int CHUNK = 1000;
+
+    private final JdbcConnectionPool pool;
+    private final SessionFactory sessions;
+    private final String url;
+
+    private NodeStore(NodesConf loaded, JdbcConnectionPool pool, SessionFactory sessions, String url) {
+        super(loaded);
+        this.pool = pool;
+        this.sessions = sessions;
+        this.url = url;
+    }
+
+    /** Opens (creating and migrating if needed) the database {@code conf} names. */
+    public static NodeStore open(WarewulfConf conf) {
+        if (conf.database.url.isEmpty()) {
+            try {
+                Files.createDirectories(conf.stateDir());
+            } catch (IOException e) {
+                throw new NodesConfException("cannot create " + conf.stateDir() + ": " + e.getMessage(), e);
+            }
+        }
+        return open(conf.databaseUrl());
+    }
+
+    /** Opens the database at a JDBC URL (H2). */
+    public static NodeStore open(String jdbcUrl) {
+        JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
+        pool.setMaxConnections(4);
+        SessionFactory sf = null;
+        try {
+            long t0 = System.nanoTime();
+            try (Connection c = pool.getConnection()) {
+                Migrations.migrate(c);
+            }
+            long t1 = System.nanoTime();
+            sf = buildSessionFactory(pool);
+            long t2 = System.nanoTime();
+            NodesConf loaded = load(sf);
+            long t3 = System.nanoTime();
+            log.info("node database {}: {} nodes, {} profiles", jdbcUrl, loaded.nodes.size(), loaded.profiles.size());
+            log.debug("opened in {} ms: h2+migrations {} ms, hibernate {} ms, load {} ms", (t3 - t0) / 1_000_000,
+                    (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000);
+            return new NodeStore(loaded, pool, sf, jdbcUrl);
+        } catch (SQLException | RuntimeException e) {
+            if (sf != null) {
+                sf.close();
+            }
+            pool.dispose();
+            String msg = e instanceof SQLException ? e.getMessage() : e.toString();
+            throw new NodesConfException("cannot open node database " + jdbcUrl + ": " + msg, e);
+        }
+    }
+
+    /**
+     * The daemon's start-up hook: opens the store and, when the database holds no nodes and no
+     * profiles and {@code <sysconfdir>/warewulf/nodes.conf} exists, imports that file (logged).
+     */
+    public static NodeStore openForDaemon(WarewulfConf conf) {
+        NodeStore store = open(conf);
+        try {
+            store.importIfEmpty(conf.nodesConf());
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+        return store;
+    }
+
+    /** First start: imports {@code nodesConf} into an empty database. Returns whether it did. */
+    public boolean importIfEmpty(Path nodesConf) {
+        if (!raw().nodes.isEmpty() || !raw().profiles.isEmpty() || !Files.isRegularFile(nodesConf)) {
+            return false;
+        }
+        NodesConf c = NodesConfReader.read(nodesConf);
+        c.warnings.forEach(w -> log.warn("{}", w));
+        update(tx -> tx.replaceAll(c));
+        log.info("empty node database: imported {} nodes and {} profiles from {}", c.nodes.size(), c.profiles.size(),
+                nodesConf);
+        return true;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    private static SessionFactory buildSessionFactory(JdbcConnectionPool pool) {
+        Configuration cfg = new Configuration();
+        cfg.addAnnotatedClass(NodeRow.class);
+        cfg.addAnnotatedClass(ProfileRow.class);
+        cfg.addAnnotatedClass(AddressRow.class);
+        Properties p = new Properties();
+        p.put("hibernate.connection.datasource", pool);
+        // Without JDBC metadata access Hibernate learns the database from these two.
+        p.put("jakarta.persistence.database-product-name", "H2");
+        p.put("jakarta.persistence.database-major-version", "2");
+        p.put("jakarta.persistence.database-minor-version", "5");
+        p.put("jakarta.persistence.database-product-version", "2.5.252");
+        // Boot without asking the database for metadata: faster, and the schema is ours (Migrations).
+        p.put("hibernate.boot.allow_jdbc_metadata_access", "false");
+        p.put("hibernate.hbm2ddl.auto", "none");
+        p.put("hibernate.jdbc.batch_size", "500");
+        p.put("hibernate.order_inserts", "true");
+        p.put("hibernate.order_updates", "true");
+        p.put("hibernate.generate_statistics", "false");
+        p.put("hibernate.cache.use_second_level_cache", "false");
+        p.put("hibernate.cache.use_query_cache", "false");
+        // Start-up time: no XML mappings to parse, no proxy classes to generate (nothing is lazy).
+        p.put("hibernate.xml_mapping_enabled", "false");
+        p.put("hibernate.bytecode.provider", "none");
+        p.put("hibernate.query.startup_check", "false");
+        cfg.addProperties(p);
+        return cfg.buildSessionFactory();
+    }
+
+    private static NodesConf load(SessionFactory sf) {
+        NodesConf c = new NodesConf();
+        sf.inStatelessSession(ss -> {
+            for (ProfileRow r : ss.createSelectionQuery("from ProfileRow", ProfileRow.class).getResultList()) {
+                c.profiles.put(r.id, NodesConfReader.parseProfile(r.body, r.id));
+            }
+            for (NodeRow r : ss.createSelectionQuery("from NodeRow", NodeRow.class).getResultList()) {
+                c.nodes.put(r.id, NodesConfReader.parseNode(r.body, r.id));
+            }
+        });
+        return c;
+    }
+
+    @Override
+    protected void persist(Change ch) {
+        sessions.inStatelessTransaction(ss -> {
+            if (ch.replaceAll()) {
+                ss.createMutationQuery("delete from AddressRow").executeUpdate();
+                ss.createMutationQuery("delete from NodeRow").executeUpdate();
+                ss.createMutationQuery("delete from ProfileRow").executeUpdate();
+                List<ProfileRow> profiles = new ArrayList<>();
+                ch.next().profiles.forEach((id, p) -> profiles.add(new ProfileRow(id, NodesConfWriter.writeRecord(p))));
+                insert(ss, profiles);
+                List<NodeRow> nodes = new ArrayList<>();
+                ch.next().nodes.forEach((id, n) -> nodes.add(new NodeRow(id, NodesConfWriter.writeRecord(n))));
+                insert(ss, nodes);
+                insert(ss, addressRows(ch.addresses()));
+                return;
+            }
+            ch.profiles().forEach((id, p) -> {
+                if (p == null) {
+                    ss.createMutationQuery("delete from ProfileRow where id = :id").setParameter("id", id).executeUpdate();
+                } else {
+                    ss.upsert(new ProfileRow(id, NodesConfWriter.writeRecord(p)));
+                }
+            });
+            List<String> ids = new ArrayList<>(ch.nodes().keySet());
+            ids.removeAll(ch.addressesUnchanged());
+            for (int i = 0; i < ids.size(); i += CHUNK) {
+                List<String> part = ids.subList(i, Math.min(ids.size(), i + CHUNK));
+                ss.createMutationQuery("delete from AddressRow where nodeId in :ids").setParameterList("ids", part)
+                        .executeUpdate();
+            }
+            List<String> deleted = new ArrayList<>();
+            List<NodeRow> upserts = new ArrayList<>();
+            ch.nodes().forEach((id, n) -> {
+                if (n == null) {
+                    deleted.add(id);
+                } else {
+                    upserts.add(new NodeRow(id, NodesConfWriter.writeRecord(n)));
+                }
+            });
+            for (int i = 0; i < deleted.size(); i += CHUNK) {
+                ss.createMutationQuery("delete from NodeRow where id in :ids")
+                        .setParameterList("ids", deleted.subList(i, Math.min(deleted.size(), i + CHUNK)))
+                        .executeUpdate();
+            }
+            if (!upserts.isEmpty()) {
+                ss.upsertMultiple(upserts);
+            }
+            insert(ss, addressRows(ch.addresses()));
+        });
+    }
+
+    private static List<AddressRow> addressRows(Map<String, Map<String, String>> addrs) {
+        List<AddressRow> rows = new ArrayList<>();
+        addrs.forEach((node, own) -> own.forEach((key, netdev) -> rows.add(new AddressRow(key, node, netdev))));
+        return rows;
+    }
+
+    private static void insert(StatelessSession ss, List<?> rows) {
+        if (!rows.isEmpty()) {
+            ss.insertMultiple(rows);
+        }
+    }
+
+    // ---- nodes.conf exchange ----
+
+    /**
+     * Imports a parsed nodes.conf (or node map): replacing everything, or with {@code merge}
+     * keeping what is there and adding/replacing the records the file holds. All or nothing.
+     */
+    public void importConf(NodesConf c, boolean merge) {
+        update(tx -> {
+            if (!merge && !c.nodeMapOnly) {
+                tx.replaceAll(c);
+                return;
+            }
+            if (!merge) {
+                // a bare node map replaces the nodes and keeps the profiles
+                NodesConf keep = new NodesConf();
+                keep.profiles.putAll(tx.committed().profiles);
+                keep.nodes.putAll(c.nodes);
+                tx.replaceAll(keep);
+                return;
+            }
+            c.profiles.values().forEach(tx::putProfile);
+            c.nodes.values().forEach(tx::putNode);
+        });
+    }
+
+    /** The whole database as an upstream-format nodes.conf (unmerged). */
+    public String exportConf() {
+        return NodesConfWriter.write(raw());
+    }
+
+    @Override
+    public void close() {
+        synchronized (writeLock) {
+            sessions.close();
+            pool.dispose();
+        }
+    }
+}
