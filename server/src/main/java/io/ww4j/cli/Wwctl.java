@@ -22,6 +22,7 @@ import picocli.CommandLine.ScopeType;
                 VersionCommand.class,
                 CompletionCommand.class,
                 OverlayCommand.class,
+                DbCommand.class,
         })
 public final class Wwctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")

@@ -9,11 +9,8 @@ import io.ww4j.dhcp.DhcpNodes;
 import io.ww4j.dhcp.DhcpServer;
 import io.ww4j.dhcp.RegistryDhcpNodes;
 import io.ww4j.http.HttpWiring;
-import io.ww4j.node.InMemoryRegistry;
 import io.ww4j.node.NodeRegistry;
-import io.ww4j.node.NodesConf;
-import io.ww4j.node.NodesConfReader;
-import java.nio.file.Files;
+import io.ww4j.node.NodeStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,11 +46,10 @@ public final class Warewulfd implements AutoCloseable {
             new Named("control socket", ControlServer::start));
 
     private static AutoCloseable startNodes(DaemonContext ctx) {
-        // TODO(nodedb): the H2-backed NodeStore once it is on main; until then nodes.conf, read once.
-        WarewulfConf conf = ctx.conf();
-        ctx.component(NodeRegistry.class, () -> InMemoryRegistry.of(Files.isRegularFile(conf.nodesConf())
-                ? NodesConfReader.read(conf.nodesConf()) : new NodesConf()));
-        return () -> { };
+        // The node database; on first start with an empty database it imports nodes.conf.
+        NodeStore store = ctx.component(NodeStore.class, () -> NodeStore.openForDaemon(ctx.conf()));
+        ctx.component(NodeRegistry.class, () -> store);
+        return () -> { }; // closed with the context
     }
 
     private static AutoCloseable startDhcp(DaemonContext ctx) {

@@ -5,14 +5,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.h2.jdbcx.JdbcConnectionPool;
 import org.hibernate.SessionFactory;
-import org.hibernate.StatelessSession;
 import org.hibernate.cfg.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -158,66 +157,120 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Stores a checked change in one JDBC transaction with batched prepared statements.
+     * Hibernate maps and loads the rows; writes skip its session machinery because a Hibernate
+     * stateless transaction cost ~20 ms against ~1 ms for the same statements on the pooled
+     * connection (measured on this machine), and discovery and {@code node set} are on the
+     * hot path.
+     */
     @Override
     protected void persist(Change ch) {
-        sessions.inStatelessTransaction(ss -> {
-            if (ch.replaceAll()) {
-                ss.createMutationQuery("delete from AddressRow").executeUpdate();
-                ss.createMutationQuery("delete from NodeRow").executeUpdate();
-                ss.createMutationQuery("delete from ProfileRow").executeUpdate();
-                List<ProfileRow> profiles = new ArrayList<>();
-                ch.next().profiles.forEach((id, p) -> profiles.add(new ProfileRow(id, NodesConfWriter.writeRecord(p))));
-                insert(ss, profiles);
-                List<NodeRow> nodes = new ArrayList<>();
-                ch.next().nodes.forEach((id, n) -> nodes.add(new NodeRow(id, NodesConfWriter.writeRecord(n))));
-                insert(ss, nodes);
-                insert(ss, addressRows(ch.addresses()));
-                return;
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                write(c, ch);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
-            ch.profiles().forEach((id, p) -> {
-                if (p == null) {
-                    ss.createMutationQuery("delete from ProfileRow where id = :id").setParameter("id", id).executeUpdate();
-                } else {
-                    ss.upsert(new ProfileRow(id, NodesConfWriter.writeRecord(p)));
-                }
-            });
-            List<String> ids = new ArrayList<>(ch.nodes().keySet());
-            ids.removeAll(ch.addressesUnchanged());
-            for (int i = 0; i < ids.size(); i += CHUNK) {
-                List<String> part = ids.subList(i, Math.min(ids.size(), i + CHUNK));
-                ss.createMutationQuery("delete from AddressRow where nodeId in :ids").setParameterList("ids", part)
-                        .executeUpdate();
-            }
-            List<String> deleted = new ArrayList<>();
-            List<NodeRow> upserts = new ArrayList<>();
-            ch.nodes().forEach((id, n) -> {
-                if (n == null) {
-                    deleted.add(id);
-                } else {
-                    upserts.add(new NodeRow(id, NodesConfWriter.writeRecord(n)));
-                }
-            });
-            for (int i = 0; i < deleted.size(); i += CHUNK) {
-                ss.createMutationQuery("delete from NodeRow where id in :ids")
-                        .setParameterList("ids", deleted.subList(i, Math.min(deleted.size(), i + CHUNK)))
-                        .executeUpdate();
-            }
-            if (!upserts.isEmpty()) {
-                ss.upsertMultiple(upserts);
-            }
-            insert(ss, addressRows(ch.addresses()));
-        });
+        } catch (SQLException e) {
+            throw new NodesConfException("node database write failed: " + e.getMessage(), e);
+        }
     }
 
-    private static List<AddressRow> addressRows(Map<String, Map<String, String>> addrs) {
-        List<AddressRow> rows = new ArrayList<>();
-        addrs.forEach((node, own) -> own.forEach((key, netdev) -> rows.add(new AddressRow(key, node, netdev))));
-        return rows;
+    private static void write(Connection c, Change ch) throws SQLException {
+        {
+            try (Statement st = c.createStatement();
+                    PreparedStatement delProfile = c.prepareStatement("DELETE FROM ww4j_profile WHERE id = ?");
+                    PreparedStatement putProfile = c.prepareStatement(
+                            "MERGE INTO ww4j_profile (id, body) KEY (id) VALUES (?, ?)");
+                    PreparedStatement delAddr = c.prepareStatement("DELETE FROM ww4j_address WHERE node_id = ?");
+                    PreparedStatement delNode = c.prepareStatement("DELETE FROM ww4j_node WHERE id = ?");
+                    PreparedStatement putNode = c.prepareStatement(ch.replaceAll()
+                            ? "INSERT INTO ww4j_node (id, body) VALUES (?, ?)"
+                            : "MERGE INTO ww4j_node (id, body) KEY (id) VALUES (?, ?)");
+                    PreparedStatement putAddr = c.prepareStatement(
+                            "INSERT INTO ww4j_address (addr, node_id, netdev) VALUES (?, ?, ?)")) {
+                Batch profiles = new Batch(putProfile);
+                Batch nodes = new Batch(putNode);
+                if (ch.replaceAll()) {
+                    st.execute("DELETE FROM ww4j_address");
+                    st.execute("DELETE FROM ww4j_node");
+                    st.execute("DELETE FROM ww4j_profile");
+                    for (Map.Entry<String, Profile> e : ch.next().profiles.entrySet()) {
+                        profiles.add(e.getKey(), NodesConfWriter.writeRecord(e.getValue()));
+                    }
+                    profiles.flush();
+                    for (Map.Entry<String, Node> e : ch.next().nodes.entrySet()) {
+                        nodes.add(e.getKey(), NodesConfWriter.writeRecord(e.getValue()));
+                    }
+                    nodes.flush();
+                } else {
+                    Batch delProfiles = new Batch(delProfile);
+                    for (Map.Entry<String, Profile> e : ch.profiles().entrySet()) {
+                        if (e.getValue() == null) {
+                            delProfiles.add(e.getKey());
+                        } else {
+                            profiles.add(e.getKey(), NodesConfWriter.writeRecord(e.getValue()));
+                        }
+                    }
+                    delProfiles.flush();
+                    profiles.flush();
+                    Batch delAddrs = new Batch(delAddr);
+                    Batch delNodes = new Batch(delNode);
+                    for (Map.Entry<String, Node> e : ch.nodes().entrySet()) {
+                        if (!ch.addressesUnchanged().contains(e.getKey())) {
+                            delAddrs.add(e.getKey());
+                        }
+                        if (e.getValue() == null) {
+                            delNodes.add(e.getKey());
+                        } else {
+                            nodes.add(e.getKey(), NodesConfWriter.writeRecord(e.getValue()));
+                        }
+                    }
+                    delAddrs.flush();
+                    delNodes.flush();
+                    nodes.flush();
+                }
+                Batch addrs = new Batch(putAddr);
+                for (Map.Entry<String, Map<String, String>> e : ch.addresses().entrySet()) {
+                    for (Map.Entry<String, String> a : e.getValue().entrySet()) {
+                        addrs.add(a.getKey(), e.getKey(), a.getValue());
+                    }
+                }
+                addrs.flush();
+            }
+        }
     }
 
-    private static void insert(StatelessSession ss, List<?> rows) {
-        if (!rows.isEmpty()) {
-            ss.insertMultiple(rows);
+    /** A prepared statement executed in batches of {@link #CHUNK}. */
+    private static final class Batch {
+        private final PreparedStatement ps;
+        private int pending;
+
+        Batch(PreparedStatement ps) {
+            this.ps = ps;
+        }
+
+        void add(String... values) throws SQLException {
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
+            }
+            ps.addBatch();
+            if (++pending == CHUNK) {
+                flush();
+            }
+        }
+
+        void flush() throws SQLException {
+            if (pending > 0) {
+                ps.executeBatch();
+                pending = 0;
+            }
         }
     }
 
@@ -251,9 +304,16 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
         return NodesConfWriter.write(raw());
     }
 
+    private boolean closed;
+
+    /** Closes the database (idempotent). */
     @Override
     public void close() {
         synchronized (writeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
             sessions.close();
             pool.dispose();
         }
