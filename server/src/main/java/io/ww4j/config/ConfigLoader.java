@@ -106,6 +106,7 @@ public final class ConfigLoader {
             f.string("systemd name", v -> c.tftp.systemdName = v);
             f.stringMap("ipxe", v -> c.tftp.ipxe = v);
             f.integer("port", v -> c.tftp.port = v);
+            f.integer("max transfers", v -> c.tftp.maxTransfers = v);
         });
         t.section("nfs").ifPresent(n -> {
             n.bool("enabled", v -> c.nfs.enabled = v);

@@ -91,6 +91,8 @@ public final class WarewulfConf {
         public Map<String, String> ipxe = defaultIpxe();
         /** ww4j extension: UDP port of the built-in TFTP server. */
         public int port = 69;
+        /** ww4j extension: most transfers served at once; further requests are dropped (clients retry). */
+        public int maxTransfers = 1000;
 
         static Map<String, String> defaultIpxe() {
             Map<String, String> m = new LinkedHashMap<>();

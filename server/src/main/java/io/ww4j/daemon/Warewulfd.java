@@ -11,6 +11,8 @@ import io.ww4j.dhcp.RegistryDhcpNodes;
 import io.ww4j.http.HttpWiring;
 import io.ww4j.node.NodeRegistry;
 import io.ww4j.node.NodeStore;
+import io.ww4j.tftp.TftpServer;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +45,7 @@ public final class Warewulfd implements AutoCloseable {
             new Named("nodes", Warewulfd::startNodes),
             new Named("dhcp", Warewulfd::startDhcp),
             new Named("http", ctx -> HttpWiring.start(ctx.conf(), ctx.status(), ctx.componentOrNull(NodeRegistry.class))),
+            new Named("tftp", Warewulfd::startTftp),
             new Named("control socket", ControlServer::start));
 
     private static AutoCloseable startNodes(DaemonContext ctx) {
@@ -56,6 +59,24 @@ public final class Warewulfd implements AutoCloseable {
         NodeRegistry nodes = ctx.componentOrNull(NodeRegistry.class);
         DhcpServer dhcp = Dhcp.start(ctx.conf(), nodes == null ? DhcpNodes.empty() : new RegistryDhcpNodes(nodes), ctx.status());
         return dhcp == null ? () -> { } : dhcp;
+    }
+
+    /** The built-in TFTP server if tftp.enabled; a port that cannot be bound is one log line, not fatal. */
+    private static AutoCloseable startTftp(DaemonContext ctx) {
+        if (!ctx.conf().tftp.enabled) {
+            return () -> { };
+        }
+        NodeRegistry nodes = ctx.componentOrNull(NodeRegistry.class);
+        TftpServer tftp = new TftpServer(TftpServer.Settings.from(ctx.conf()), ctx.status(),
+                nodes == null ? null : ip -> nodes.byIpaddr(ip.getHostAddress()).map(n -> n.id).orElse(null));
+        try {
+            tftp.start();
+            return tftp;
+        } catch (IOException e) {
+            log.error("tftp: not serving: {} (set 'tftp: port:' to a free port, or run with the privilege to bind it)",
+                    e.getMessage());
+            return () -> { };
+        }
     }
 
     private final DaemonContext context;
