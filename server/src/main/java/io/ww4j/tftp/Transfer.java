@@ -144,6 +144,8 @@ final class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
     /** Sends blocks acked+1 .. acked+window (at most up to the last block). */
     private void sendWindow() {
         long to = Math.min(acked + window, lastBlock);
+        // before anything goes out: the client may answer (and ask again) before flush() returns
+        lastBlockSent |= to == lastBlock;
         try {
             for (long blk = acked + 1; blk <= to; blk++) {
                 long pos = (blk - 1) * blksize;
@@ -165,7 +167,6 @@ final class Transfer extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         ch.flush();
         sent = to;
-        lastBlockSent |= to == lastBlock;
         armTimer();
     }
 
