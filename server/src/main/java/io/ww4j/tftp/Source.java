@@ -1,6 +1,7 @@
 package io.ww4j.tftp;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -19,8 +20,32 @@ interface Source extends Closeable {
     @Override
     default void close() {}
 
-    /** Opens a file for an octet transfer. */
+    /**
+     * Opens a file for an octet transfer. It is mapped read-only, so each block is a memory copy
+     * from the page cache rather than a read system call; files too large to map are read by position.
+     */
     static Source file(Path p) throws IOException {
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size > 0 && size <= Integer.MAX_VALUE) {
+                ByteBuf mapped = Unpooled.wrappedBuffer(ch.map(FileChannel.MapMode.READ_ONLY, 0, size));
+                return new Source() {
+                    @Override
+                    public long size() {
+                        return size;
+                    }
+
+                    @Override
+                    public void read(long pos, ByteBuf dst, int len) {
+                        dst.writeBytes(mapped, (int) pos, len);
+                    }
+                };
+            }
+        }
+        return positional(p);
+    }
+
+    private static Source positional(Path p) throws IOException {
         FileChannel ch = FileChannel.open(p, StandardOpenOption.READ);
         long size = ch.size();
         return new Source() {
