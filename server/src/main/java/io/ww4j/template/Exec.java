@@ -1,0 +1,623 @@
+package io.ww4j.template;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+import java.util.Map;
+
+/** Walks a parse tree with Go's execution semantics. One instance per execution. */
+final class Exec {
+    /** Marks "no piped value" (Go's missingVal), distinct from a missing map key. */
+    private static final Object NO_FINAL = new Object();
+    static final int MAX_DEPTH = 100000;
+
+    private static final class Flow extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Flow() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Flow BREAK = new Flow();
+    private static final Flow CONTINUE = new Flow();
+
+    private final Map<String, Parser.Tree> trees;
+    final RenderContext ctx;
+    private Parser.Tree tree;
+    private Node node;
+    private int depth;
+    Node lastCall;
+    Parser.Tree lastCallTree;
+
+    Exec(Map<String, Parser.Tree> trees, RenderContext ctx) {
+        this.trees = trees;
+        this.ctx = ctx;
+    }
+
+    void run(Parser.Tree t, Object data) {
+        tree = t;
+        Object[] vars = new Object[t.frame];
+        vars[0] = data;
+        walk(data, t.root, vars);
+    }
+
+    // ---- errors ----
+
+    TemplateException error(String msg) {
+        return error(msg, null);
+    }
+
+    TemplateException error(String msg, Throwable cause) {
+        String name = tree.name;
+        if (node == null) {
+            return new TemplateException("template: " + name + ": " + msg, cause);
+        }
+        return new TemplateException("template: " + location(tree, node) + ": executing " + GoFmt.quote(name)
+                + " at <" + node + ">: " + msg, cause);
+    }
+
+    static String location(Parser.Tree t, Node n) {
+        String text = t.text;
+        int pos = Math.min(n.pos, text.length());
+        int nl = text.lastIndexOf('\n', pos - 1);
+        int col = nl < 0 ? pos : pos - nl - 1;
+        int line = 1;
+        for (int i = 0; i < pos; i++) {
+            if (text.charAt(i) == '\n') {
+                line++;
+            }
+        }
+        return t.parseName + ":" + line + ":" + col;
+    }
+
+    // ---- statements ----
+
+    private void walk(Object dot, Node n, Object[] vars) {
+        if (n instanceof Node.Text t) {
+            ctx.out.append(t.text);
+        } else if (n instanceof Node.Action a) {
+            node = a;
+            Object v = pipeline(dot, a.pipe, vars);
+            if (a.pipe.decl.length == 0) {
+                print(v);
+            }
+        } else if (n instanceof Node.ListNode l) {
+            for (Node c : l.nodes) {
+                walk(dot, c, vars);
+            }
+        } else if (n instanceof Node.Branch b) {
+            if (b.kind == Node.Control.RANGE) {
+                walkRange(dot, b, vars);
+            } else {
+                node = b;
+                Object v = pipeline(dot, b.pipe, vars);
+                if (Values.truth(v)) {
+                    walk(b.kind == Node.Control.WITH ? v : dot, b.list, vars);
+                } else if (b.elseList != null) {
+                    walk(dot, b.elseList, vars);
+                }
+            }
+        } else if (n instanceof Node.TemplateCall c) {
+            walkTemplate(dot, c, vars);
+        } else if (n instanceof Node.Break br) {
+            throw br.isContinue ? CONTINUE : BREAK;
+        } else {
+            node = n;
+            throw error("unknown node: " + n);
+        }
+    }
+
+    private void print(Object v) {
+        if (v == Values.MISSING || v == Values.NIL_IFACE) {
+            ctx.out.append("<no value>");
+        } else if (v instanceof String s) {
+            ctx.out.append(s);
+        } else if (v instanceof Long l) {
+            ctx.out.append(l.longValue());
+        } else {
+            GoFmt.value(ctx.out, v, 0);
+        }
+    }
+
+    private void walkTemplate(Object dot, Node.TemplateCall c, Object[] vars) {
+        node = c;
+        Parser.Tree t = trees.get(c.name);
+        if (t == null) {
+            throw error("template " + GoFmt.quote(c.name) + " not defined");
+        }
+        if (depth >= MAX_DEPTH) {
+            throw error("exceeded maximum template depth (" + MAX_DEPTH + ")");
+        }
+        Object nd = c.pipe == null ? Values.MISSING : pipeline(dot, c.pipe, vars);
+        Parser.Tree saveTree = tree;
+        lastCall = c;
+        lastCallTree = saveTree;
+        depth++;
+        tree = t;
+        Object[] nv = new Object[t.frame];
+        nv[0] = nd;
+        try {
+            walk(nd, t.root, nv);
+        } finally {
+            depth--;
+            tree = saveTree;
+        }
+    }
+
+    private void walkRange(Object dot, Node.Branch r, Object[] vars) {
+        node = r;
+        Object val = pipeline(dot, r.pipe, vars);
+        Node.Var[] decl = r.pipe.decl;
+        boolean ran = false;
+        try {
+            if (val instanceof List<?> l) {
+                int n = l.size();
+                for (int i = 0; i < n; i++) {
+                    ran = true;
+                    Object e = l.get(i);
+                    if (!iteration(decl, vars, (long) i, e == null ? Values.NIL_IFACE : e, r)) {
+                        break;
+                    }
+                }
+            } else if (val instanceof Map<?, ?> m) {
+                for (Object k : GoFmt.sortedKeys(m)) {
+                    ran = true;
+                    Object e = m.get(k);
+                    if (!iteration(decl, vars, k, e == null ? Values.NIL_IFACE : e, r)) {
+                        break;
+                    }
+                }
+            } else if (val == null || val == Values.MISSING || val == Values.NIL_IFACE) {
+                // nothing: like an empty map
+            } else if (val.getClass().isArray() || val instanceof java.util.Collection<?>) {
+                List<?> l = Values.asList(val);
+                for (int i = 0; i < l.size(); i++) {
+                    ran = true;
+                    if (!iteration(decl, vars, (long) i, l.get(i), r)) {
+                        break;
+                    }
+                }
+            } else if (Values.isInt(val)) {
+                // Go 1.22+: range over an integer
+                if (decl.length > 1) {
+                    node = r;
+                    throw error("can't use " + GoFmt.v(val) + " to iterate over more than one variable");
+                }
+                long n = Values.toLong(val);
+                for (long i = 0; i < n; i++) {
+                    ran = true;
+                    if (!iteration(decl, vars, i, i, r)) {
+                        break;
+                    }
+                }
+            } else {
+                node = r;
+                throw error("range can't iterate over " + GoFmt.v(val));
+            }
+        } catch (Flow f) {
+            if (f != BREAK) {
+                throw f;
+            }
+        }
+        if (!ran && r.elseList != null) {
+            walk(dot, r.elseList, vars);
+        }
+    }
+
+    /** One range iteration; returns false on {{break}}. */
+    private boolean iteration(Node.Var[] decl, Object[] vars, Object index, Object elem, Node.Branch r) {
+        if (decl.length == 1) {
+            set(decl[0], vars, elem);
+        } else if (decl.length == 2) {
+            set(decl[0], vars, index);
+            set(decl[1], vars, elem);
+        }
+        try {
+            walk(elem, r.list, vars);
+        } catch (Flow f) {
+            if (f == BREAK) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void set(Node.Var v, Object[] vars, Object value) {
+        if (value == Values.NIL_IFACE) {
+            value = Values.MISSING;
+        }
+        if (v.slot < 0) {
+            node = v;
+            throw error("undefined variable: " + v.name);
+        }
+        vars[v.slot] = value;
+    }
+
+    // ---- expressions ----
+
+    private Object pipeline(Object dot, Node.Pipe pipe, Object[] vars) {
+        Object value = NO_FINAL;
+        for (Node.Command cmd : pipe.cmds) {
+            value = command(dot, cmd, value, vars);
+            if (value == Values.NIL_IFACE) {
+                value = Values.MISSING;
+            }
+        }
+        for (Node.Var v : pipe.decl) {
+            set(v, vars, value);
+        }
+        return value;
+    }
+
+    private Object command(Object dot, Node.Command cmd, Object fin, Object[] vars) {
+        Node first = cmd.args[0];
+        if (first instanceof Node.Field f) {
+            node = f;
+            return fieldChain(dot, dot, f, f.fields, cmd.args, fin, vars);
+        }
+        if (first instanceof Node.Chain c) {
+            return chain(dot, c, cmd.args, fin, vars);
+        }
+        if (first instanceof Node.Ident id) {
+            node = id;
+            return call(dot, id.func, cmd, id.name, cmd.args, fin, vars);
+        }
+        if (first instanceof Node.Pipe p) {
+            notAFunction(cmd.args, fin);
+            return pipeline(dot, p, vars);
+        }
+        if (first instanceof Node.Var v) {
+            return variable(dot, v, cmd.args, fin, vars);
+        }
+        node = first;
+        notAFunction(cmd.args, fin);
+        if (first instanceof Node.Bool b) {
+            return b.value;
+        }
+        if (first instanceof Node.Dot) {
+            return dot;
+        }
+        if (first instanceof Node.Nil) {
+            throw error("nil is not a command");
+        }
+        if (first instanceof Node.Num n) {
+            return ideal(n);
+        }
+        if (first instanceof Node.Str s) {
+            return s.value;
+        }
+        throw error("can't evaluate command " + GoFmt.quote(first.toString()));
+    }
+
+    private Object ideal(Node.Num n) {
+        if (n.ideal == null) {
+            throw error(n.text + " overflows int");
+        }
+        return n.ideal;
+    }
+
+    private void notAFunction(Node[] args, Object fin) {
+        if (args.length > 1 || fin != NO_FINAL) {
+            throw error("can't give argument to non-function " + args[0]);
+        }
+    }
+
+    private Object variable(Object dot, Node.Var v, Node[] args, Object fin, Object[] vars) {
+        node = v;
+        Object value = vars[v.slot];
+        if (v.fields.length == 0) {
+            if (args != null) {
+                notAFunction(args, fin);
+            }
+            return value;
+        }
+        return fieldChain(dot, value, v, v.fields, args, fin, vars);
+    }
+
+    private Object chain(Object dot, Node.Chain c, Node[] args, Object fin, Object[] vars) {
+        node = c;
+        if (c.node instanceof Node.Nil) {
+            throw error("indirection through explicit nil in " + c);
+        }
+        Object recv = arg(dot, GoType.VALUE, c.node, vars, true);
+        node = c;
+        return fieldChain(dot, recv, c, c.fields, args, fin, vars);
+    }
+
+    private Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node[] args, Object fin, Object[] vars) {
+        int last = fields.length - 1;
+        for (int i = 0; i < last; i++) {
+            recv = field(dot, fields[i], n, null, NO_FINAL, recv, vars);
+        }
+        return field(dot, fields[last], n, args, fin, recv, vars);
+    }
+
+    private Object field(Object dot, String name, Node n, Node[] args, Object fin, Object recv, Object[] vars) {
+        if (recv == Values.MISSING) {
+            return Values.MISSING;
+        }
+        if (recv == Values.NIL_IFACE) {
+            node = n;
+            throw error("nil pointer evaluating interface {}." + name);
+        }
+        if (recv == null) {
+            node = n;
+            throw error("nil pointer evaluating " + "*" + "struct." + name);
+        }
+        boolean hasArgs = (args != null && args.length > 1) || fin != NO_FINAL;
+        if (recv instanceof Map<?, ?> m) {
+            if (hasArgs) {
+                node = n;
+                throw error(name + " is not a method but has arguments");
+            }
+            Object v = m.get(name);
+            if (v == null) {
+                return m.containsKey(name) ? Values.NIL_IFACE : Values.MISSING;
+            }
+            return v;
+        }
+        if (recv instanceof String || recv instanceof Number || recv instanceof Boolean || recv instanceof List<?>
+                || recv instanceof Func || recv.getClass().isArray()) {
+            node = n;
+            throw error("can't evaluate field " + name + " in type " + Values.typeName(recv));
+        }
+        Values.Member mem = Values.member(recv.getClass(), name);
+        if (mem == null) {
+            node = n;
+            throw error("can't evaluate field " + name + " in type " + Values.typeName(recv));
+        }
+        if (mem.field != null) {
+            if (hasArgs) {
+                node = n;
+                throw error(name + " has arguments but cannot be invoked as function");
+            }
+            try {
+                return mem.field.get(recv);
+            } catch (IllegalAccessException e) {
+                node = n;
+                throw error(name + " is an unexported field of struct type " + Values.typeName(recv));
+            }
+        }
+        return callMethod(dot, recv, mem, n, name, args, fin, vars);
+    }
+
+    private Object callMethod(Object dot, Object recv, Values.Member mem, Node n, String name, Node[] args, Object fin, Object[] vars) {
+        Object[] argv = buildArgs(dot, mem.params, mem.variadic, n, name, args, fin, vars);
+        try {
+            Object[] real = Values.adapt(mem.method, argv);
+            return mem.method.invoke(recv, real);
+        } catch (InvocationTargetException e) {
+            node = n;
+            Throwable c = e.getCause();
+            if (c instanceof TemplateException te) {
+                throw te;
+            }
+            throw error("error calling " + name + ": " + message(c), c);
+        } catch (IllegalAccessException | IllegalArgumentException e) {
+            node = n;
+            throw error("error calling " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    static String message(Throwable t) {
+        String m = t.getMessage();
+        return m == null ? t.getClass().getSimpleName() : m;
+    }
+
+    /** Evaluates arguments (args[0] is the function's own node) plus the piped value, Go style. */
+    private Object[] buildArgs(Object dot, GoType[] params, boolean variadic, Node n, String name, Node[] args, Object fin, Object[] vars) {
+        int nargs = args == null ? 0 : args.length - 1;
+        int numIn = nargs + (fin != NO_FINAL ? 1 : 0);
+        int numFixed = nargs;
+        if (variadic) {
+            numFixed = params.length - 1;
+            if (numIn < numFixed) {
+                node = n;
+                throw error("wrong number of args for " + name + ": want at least " + numFixed + " got " + nargs);
+            }
+        } else if (numIn != params.length) {
+            node = n;
+            throw error("wrong number of args for " + name + ": want " + params.length + " got " + numIn);
+        }
+        Object[] argv = new Object[numIn];
+        int i = 0;
+        for (; i < numFixed && i < nargs; i++) {
+            argv[i] = arg(dot, params[i], args[i + 1], vars, false);
+        }
+        if (variadic) {
+            GoType et = params[params.length - 1];
+            for (; i < nargs; i++) {
+                argv[i] = arg(dot, et, args[i + 1], vars, false);
+            }
+        }
+        if (fin != NO_FINAL) {
+            GoType t = params[params.length - 1];
+            if (variadic && numIn - 1 < numFixed) {
+                t = params[numIn - 1];
+            }
+            argv[i] = validate(fin, t);
+        }
+        return argv;
+    }
+
+    private Object call(Object dot, Func f, Node cmd, String name, Node[] args, Object fin, Object[] vars) {
+        if (f == Builtins.AND || f == Builtins.OR) {
+            return andOr(dot, f == Builtins.OR, cmd, name, args, fin, vars);
+        }
+        Object[] argv = buildArgs(dot, f.params, f.variadic, cmd, name, args, fin, vars);
+        if (f == Builtins.CALL) {
+            Object fn = argv[0];
+            try {
+                return callValue(fn, Builtins.rest(argv));
+            } catch (IllegalArgumentException e) {
+                node = cmd;
+                throw error("error calling call: " + e.getMessage(), e);
+            }
+        }
+        return invoke(f, name, cmd, argv);
+    }
+
+    Object invoke(Func f, String name, Node cmd, Object[] argv) {
+        try {
+            Object r = f.body.call(ctx, argv);
+            return r == null ? Values.NIL_IFACE : r;
+        } catch (TemplateException | RenderContext.Abort | Flow e) {
+            throw e;
+        } catch (StackOverflowError e) {
+            throw e;
+        } catch (Exception | Error e) {
+            node = cmd;
+            throw error("error calling " + name + ": " + message(e), e);
+        }
+    }
+
+    private Object andOr(Object dot, boolean or, Node cmd, String name, Node[] args, Object fin, Object[] vars) {
+        int nargs = args.length - 1;
+        int numIn = nargs + (fin != NO_FINAL ? 1 : 0);
+        if (numIn < 1) {
+            node = cmd;
+            throw error("wrong number of args for " + name + ": want at least 1 got " + nargs);
+        }
+        Object v = Values.MISSING;
+        for (int i = 1; i < args.length; i++) {
+            v = arg(dot, GoType.VALUE, args[i], vars, false);
+            if (Values.truth(v) == or) {
+                return v;
+            }
+        }
+        if (fin != NO_FINAL) {
+            v = validate(fin, GoType.VALUE);
+        }
+        return v;
+    }
+
+    /** Evaluates one argument node for a parameter of type {@code t} (Go's evalArg). */
+    private Object arg(Object dot, GoType t, Node n, Object[] vars, boolean untyped) {
+        node = n;
+        if (n instanceof Node.Dot) {
+            return untyped ? dot : validate(dot, t);
+        }
+        if (n instanceof Node.Nil) {
+            if (untyped || t.nillable()) {
+                return t == GoType.VALUE ? Values.MISSING : null;
+            }
+            throw error("cannot assign nil to " + t.goName);
+        }
+        Object v;
+        if (n instanceof Node.Field f) {
+            v = fieldChain(dot, dot, f, f.fields, new Node[] {n}, NO_FINAL, vars);
+        } else if (n instanceof Node.Var var) {
+            v = variable(dot, var, null, NO_FINAL, vars);
+        } else if (n instanceof Node.Pipe p) {
+            v = pipeline(dot, p, vars);
+        } else if (n instanceof Node.Ident id) {
+            v = call(dot, id.func, id, id.name, null, NO_FINAL, vars);
+        } else if (n instanceof Node.Chain c) {
+            v = chain(dot, c, null, NO_FINAL, vars);
+        } else {
+            node = n;
+            return literal(t, n);
+        }
+        if (untyped) {
+            return v;
+        }
+        node = n;
+        return validate(v, t);
+    }
+
+    private Object literal(GoType t, Node n) {
+        switch (t) {
+            case BOOL:
+                if (n instanceof Node.Bool b) {
+                    return b.value;
+                }
+                throw error("expected bool; found " + n);
+            case STRING:
+                if (n instanceof Node.Str s) {
+                    return s.value;
+                }
+                throw error("expected string; found " + n);
+            case INT:
+                if (n instanceof Node.Num num && num.isInt) {
+                    return num.intVal;
+                }
+                throw error("expected integer; found " + n);
+            case FLOAT64:
+                if (n instanceof Node.Num num && num.isFloat) {
+                    return num.floatVal;
+                }
+                throw error("expected float; found " + n);
+            case ANY:
+            case VALUE:
+                if (n instanceof Node.Bool b) {
+                    return b.value;
+                }
+                if (n instanceof Node.Num num) {
+                    return ideal(num);
+                }
+                if (n instanceof Node.Str s) {
+                    return s.value;
+                }
+                throw error("can't handle " + n + " for arg of type " + t.goName);
+            default:
+                throw error("can't handle " + n + " for arg of type " + t.goName);
+        }
+    }
+
+    /** Go's validateType: a computed value passed to a parameter of type t. */
+    private Object validate(Object v, GoType t) {
+        if (t == GoType.ANY) {
+            return v == Values.MISSING || v == Values.NIL_IFACE ? null : v;
+        }
+        if (t == GoType.VALUE) {
+            return v == Values.NIL_IFACE ? Values.MISSING : v;
+        }
+        if (v == Values.MISSING) {
+            if (t.nillable()) {
+                return null;
+            }
+            throw error("invalid value; expected " + t.goName);
+        }
+        if (v == Values.NIL_IFACE) {
+            throw error("wrong type for value; expected " + t.goName + "; got interface {}");
+        }
+        if (v == null) {
+            if (t.nillable()) {
+                return null;
+            }
+            throw error("invalid value; expected " + t.goName);
+        }
+        Object r = t.accept(v);
+        if (r == null) {
+            throw error("wrong type for value; expected " + t.goName + "; got " + Values.typeName(v));
+        }
+        return r;
+    }
+
+    // used by the builtin "call"
+    Object callValue(Object fn, Object[] args) {
+        if (fn instanceof Func f) {
+            int n = args.length;
+            if (f.variadic ? n < f.params.length - 1 : n != f.params.length) {
+                throw new IllegalArgumentException("wrong number of args for " + f.name + ": got " + n + " want " + f.params.length);
+            }
+            Object[] conv = new Object[n];
+            for (int i = 0; i < n; i++) {
+                GoType t = i < f.params.length ? f.params[i] : f.params[f.params.length - 1];
+                if (f.variadic && i >= f.params.length - 1) {
+                    t = f.params[f.params.length - 1];
+                }
+                Object a = args[i] == Values.MISSING ? null : args[i];
+                if (t != GoType.ANY && t != GoType.VALUE && (a == null ? !t.nillable() : t.accept(a) == null)) {
+                    throw new IllegalArgumentException("arg " + i + ": value has type " + Values.typeName(a) + "; should be " + t.goName);
+                }
+                conv[i] = t == GoType.ANY || a == null ? a : t.accept(a);
+            }
+            return invoke(f, f.name, node, conv);
+        }
+        if (fn == null || fn == Values.MISSING) {
+            throw new IllegalArgumentException("call of nil");
+        }
+        throw new IllegalArgumentException("non-function of type " + Values.typeName(fn));
+    }
+}

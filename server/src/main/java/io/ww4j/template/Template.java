@@ -1,0 +1,87 @@
+package io.ww4j.template;
+
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A parsed Go text/template. Parse once, execute many times (thread-safe):
+ *
+ * <pre>
+ * Template t = Template.parse("motd.ww", text, Functions.sprig());
+ * RenderResult r = t.execute(data);   // r.text(), r.outputs(), r.aborted(), r.backup()
+ * </pre>
+ *
+ * Errors are {@link TemplateException}s worded as Go words them. Go's builtins are always
+ * present; {@code funcs} are layered on top of them.
+ */
+public final class Template {
+    private final String name;
+    private final Map<String, Parser.Tree> trees;
+
+    private Template(String name, Map<String, Parser.Tree> trees) {
+        this.name = name;
+        this.trees = trees;
+    }
+
+    /** Parses with Go's builtins only. */
+    public static Template parse(String name, String text) {
+        return parse(name, text, Map.of());
+    }
+
+    /** Parses {@code text} as template {@code name}; {@code funcs} may be used by the template. */
+    public static Template parse(String name, String text, Map<String, Func> funcs) {
+        Map<String, Func> all = new HashMap<>(Builtins.ALL);
+        all.putAll(funcs);
+        Map<String, Parser.Tree> trees = new HashMap<>();
+        Parser.parse(name, text, all, trees);
+        return new Template(name, Map.copyOf(trees));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Names of all templates defined by the text ({@code define}, {@code block}) and the main one. */
+    public Set<String> templateNames() {
+        return Collections.unmodifiableSet(trees.keySet());
+    }
+
+    /** Executes the main template with {@code data} as dot. */
+    public RenderResult execute(Object data) {
+        return execute(name, data);
+    }
+
+    /** Executes the named template (the main one or a {@code define}d one). */
+    public RenderResult execute(String templateName, Object data) {
+        RenderContext ctx = new RenderContext(new StringBuilder(256));
+        Exec ex = new Exec(trees, ctx);
+        Parser.Tree t = trees.get(templateName);
+        if (t == null) {
+            throw new TemplateException("template: no template " + GoFmt.quote(templateName) + " associated with template "
+                    + GoFmt.quote(name));
+        }
+        try {
+            ex.run(t, data == null ? Values.MISSING : data);
+        } catch (RenderContext.Abort a) {
+            // abort(): stop here; the result says so
+        } catch (StackOverflowError e) {
+            String where = ex.lastCall != null
+                    ? Exec.location(ex.lastCallTree, ex.lastCall) + ": executing " + GoFmt.quote(ex.lastCallTree.name)
+                            + " at <" + ex.lastCall + ">"
+                    : templateName;
+            throw new TemplateException("template: " + where + ": exceeded maximum template depth (" + Exec.MAX_DEPTH + ")");
+        } catch (TemplateException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new TemplateException("template: " + templateName + ": internal error: " + Exec.message(e), e);
+        }
+        return ctx.result();
+    }
+
+    /** Executes and returns the default output's text. */
+    public String render(Object data) {
+        return execute(data).text();
+    }
+}
