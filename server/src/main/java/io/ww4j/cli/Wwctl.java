@@ -23,6 +23,7 @@ import picocli.CommandLine.ScopeType;
                 CompletionCommand.class,
                 OverlayCommand.class,
                 DbCommand.class,
+                TemplateCommand.class,
         })
 public final class Wwctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")

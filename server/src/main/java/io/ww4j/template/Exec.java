@@ -412,11 +412,9 @@ final class Exec {
         if (variadic) {
             numFixed = params.length - 1;
             if (numIn < numFixed) {
-                node = n;
                 throw error("wrong number of args for " + name + ": want at least " + numFixed + " got " + nargs);
             }
         } else if (numIn != params.length) {
-            node = n;
             throw error("wrong number of args for " + name + ": want " + params.length + " got " + numIn);
         }
         Object[] argv = new Object[numIn];

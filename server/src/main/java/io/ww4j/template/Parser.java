@@ -509,12 +509,12 @@ final class Parser {
             if (node instanceof Node.Field f) {
                 List<String> all = new ArrayList<>(List.of(f.fields));
                 all.addAll(fields);
-                return new Node.Field(f.pos, all.toArray(new String[0]));
+                return new Node.Field(pos, all.toArray(new String[0]));
             }
             if (node instanceof Node.Var v) {
                 List<String> all = new ArrayList<>(List.of(v.fields));
                 all.addAll(fields);
-                return new Node.Var(v.pos, v.name, v.slot, all.toArray(new String[0]));
+                return new Node.Var(pos, v.name, v.slot, all.toArray(new String[0]));
             }
             if (node instanceof Node.Bool || node instanceof Node.Str || node instanceof Node.Num
                     || node instanceof Node.Nil || node instanceof Node.Dot) {

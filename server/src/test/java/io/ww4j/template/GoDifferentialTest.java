@@ -138,6 +138,7 @@ class GoDifferentialTest {
         List<GoReference.Case> cases = new ArrayList<>(handWritten(data));
         int hand = cases.size();
         cases.addAll(generated(node));
+        cases.add(new GoReference.Case("bench", resource("bench/bench.tmpl"), resource("bench/bench-data.json")));
         List<GoReference.Result> goResults = GoReference.run(cases);
         Map<String, String> diffs = new LinkedHashMap<>();
         int sameErrText = 0;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Template benchmark: one parsed 200-line overlay-like template (10 netdevs, 100 tags) executed on
+# one thread, ww4j (JMH) and then Go text/template + sprig (our gotpl program), in one run.
+# Usage: server/bench/template-bench.sh   (needs golang-go, golang-github-masterminds-sprig-dev)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+: "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"; export JAVA_HOME
+WORK=$(mktemp -d); trap 'rm -rf "$WORK"' EXIT
+RES=server/src/test/resources/template/bench
+GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$WORK/cache" GOFLAGS= HOME="$WORK" \
+    go build -o "$WORK/gotpl" server/src/test/go/gotpl/main.go
+./mvnw -q -B -pl server test-compile >/dev/null
+CP=server/target/test-classes:server/target/classes:$(./mvnw -q -B -pl server dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
+"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 1 -t 1 -wi 3 -w 2 -i 5 -r 2 | tee "$WORK/jmh.out" | grep -E '^(Benchmark|TemplateBench)'
+JAVA=$(awk '/TemplateBench.execute/ {print $(NF-3)}' "$WORK/jmh.out")
+GO=$(taskset -c 0 "$WORK/gotpl" -bench "$RES/bench.tmpl" "$RES/bench-data.json" 10 | awk '{print $1}')
+echo "ww4j: $JAVA ops/s   go: $GO ops/s   ratio ww4j/go: $(python3 -c "print(round($JAVA/$GO, 2))")"

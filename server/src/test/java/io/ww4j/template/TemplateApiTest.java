@@ -1,0 +1,155 @@
+package io.ww4j.template;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Java data access, Warewulf's functions and bad input. */
+class TemplateApiTest {
+    @TempDir
+    Path tmp;
+
+    public record NetDev(String device, InetAddress ipaddr, InetAddress ipaddr6, boolean primary) {
+        public String IpCIDR() {
+            return ipaddr.getHostAddress() + "/24";
+        }
+
+        public String join(String sep, int n) {
+            return device + sep + n;
+        }
+    }
+
+    public static final class Bean {
+        public String name = "pub";
+
+        public String getHostname() {
+            return "bean-host";
+        }
+
+        public boolean isEnabled() {
+            return true;
+        }
+
+        public NetDev getNil() {
+            return null;
+        }
+    }
+
+    public record Node(String id, Map<String, String> tags, Map<String, NetDev> netDevs, List<String> args, Bean bean) {}
+
+    static Node node() throws Exception {
+        return new Node("n1", Map.of("a", "1"), Map.of("eth0", new NetDev("eth0", InetAddress.getByName("10.0.0.1"),
+                InetAddress.getByName("2001:db8:0:0:0:0:0:1"), true)), List.of("quiet", "ro"), new Bean());
+    }
+
+    static String render(String text, Object data) {
+        return Template.parse("t", text, Sprig.functions()).render(data);
+    }
+
+    @Test
+    void javaDataRecordsBeansFieldsMethods() throws Exception {
+        Node n = node();
+        assertEquals("n1 1 <no value> eth0 10.0.0.1 2001:db8::1 true",
+                render("{{ .Id }} {{ .Tags.a }} {{ .Tags.x }} {{ .NetDevs.eth0.Device }} {{ .NetDevs.eth0.Ipaddr }}"
+                        + " {{ .NetDevs.eth0.Ipaddr6 }} {{ .NetDevs.eth0.Primary }}", n));
+        assertEquals("10.0.0.1/24 eth0-3", render("{{ .NetDevs.eth0.IpCIDR }} {{ .NetDevs.eth0.Join \"-\" 3 }}", n));
+        assertEquals("bean-host true pub <nil>", render("{{ .Bean.Hostname }} {{ .Bean.Enabled }} {{ .Bean.Name }} {{ .Bean.Nil }}", n));
+        assertEquals("quiet,ro|", render("{{ join \",\" .Args }}|{{ index .Tags \"zz\" }}", n));
+        assertEquals("eth0:10.0.0.1;", render("{{ range $k, $v := .NetDevs }}{{ $k }}:{{ $v.Ipaddr }};{{ end }}", n));
+        TemplateException e = assertThrows(TemplateException.class, () -> render("{{ .Bean.Nil.Device }}", n));
+        assertTrue(e.getMessage().startsWith("template: t:1:8: executing \"t\" at <.Bean.Nil.Device>: nil pointer evaluating "),
+                e.getMessage());
+        e = assertThrows(TemplateException.class, () -> render("{{ .Nope }}", n));
+        assertTrue(e.getMessage().contains("can't evaluate field Nope in type Node"), e.getMessage());
+    }
+
+    @Test
+    void badInputGivesGoStyleErrorsWithPositions() {
+        Map<String, String> cases = Map.of(
+                "a\n{{ .x ", "template: t:2: unclosed action",
+                "{{ nosuch 1 }}", "template: t:1: function \"nosuch\" not defined",
+                "{{ lower \"a\" \"b\" }}", "template: t:1:3: executing \"t\" at <lower>: wrong number of args for lower: want 1 got 2",
+                "x\n  {{ $a := dict \"b\" nil }}{{ $a.b.c }}", "template: t:2:31: executing \"t\" at <$a.b.c>: nil pointer evaluating interface {}.c",
+                "{{ if }}{{ end }}", "template: t:1: missing value for if",
+                "{{ fail \"boom\" }}", "template: t:1:3: executing \"t\" at <fail \"boom\">: error calling fail: boom");
+        cases.forEach((text, want) -> {
+            TemplateException e = assertThrows(TemplateException.class, () -> render(text, Map.of()));
+            assertEquals(want, e.getMessage(), text);
+        });
+        // deep recursion: a Go-style error naming the template call, never a StackOverflowError
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> render("{{ define \"r\" }}{{ template \"r\" . }}{{ end }}{{ template \"r\" . }}", Map.of()));
+        assertTrue(e.getMessage().matches("template: t:1:\\d+: executing \"r\" at <\\{\\{template \"r\" \\.}}>: "
+                + "exceeded maximum template depth \\(100000\\)"), e.getMessage());
+        // a Java function that throws is reported as Go reports a function error
+        Map<String, Func> f = Map.of("bad", Func.of("bad", (c, a) -> {
+            throw new IllegalStateException("broken");
+        }));
+        e = assertThrows(TemplateException.class, () -> Template.parse("t", "{{ bad }}", f).render(null));
+        assertEquals("template: t:1:3: executing \"t\" at <bad>: error calling bad: broken", e.getMessage());
+    }
+
+    @Test
+    void warewulfOutputSlotsAndFlags() throws Exception {
+        Map<String, Func> ww = WarewulfFunctions.withSprig(WarewulfFunctions.Options.of(tmp, tmp));
+        RenderResult r = Template.parse("t", "head\n{{- file \"a.conf\" -}}\nA{{ file \"b\" }}B{{ softlink \"/x\" }}{{ nobackup }}", ww)
+                .execute(Map.of());
+        assertEquals("head", r.text());
+        assertEquals(3, r.outputs().size());
+        assertEquals(new RenderResult.Output("a.conf", "A", null), r.outputs().get(1));
+        assertEquals(new RenderResult.Output("b", "B", "/x"), r.outputs().get(2));
+        assertFalse(r.backup());
+        assertFalse(r.aborted());
+        r = Template.parse("t", "before{{ abort }}after", ww).execute(Map.of());
+        assertTrue(r.aborted());
+        assertEquals("before", r.text());
+    }
+
+    @Test
+    void warewulfFileFunctions() throws Exception {
+        Files.writeString(tmp.resolve("inc.txt"), "line1\nline2\n\n");
+        Files.writeString(tmp.resolve("block.txt"), "keep1\r\nkeep2\n# BEGIN marker here\nafter\n");
+        Files.createDirectories(tmp.resolve("img/rootfs/etc"));
+        Files.writeString(tmp.resolve("img/rootfs/etc/passwd"), "root:x:0:0\n");
+        Files.createSymbolicLink(tmp.resolve("link"), tmp.resolve("inc.txt"));
+        Map<String, Func> ww = WarewulfFunctions.withSprig(WarewulfFunctions.Options.of(tmp, tmp));
+        String out = Template.parse("t", "[{{ Include \"inc.txt\" }}][{{ Include \"" + tmp + "/inc.txt\" }}][{{ Include \"missing\" }}]"
+                + "[{{ IncludeBlock \"block.txt\" \"BEGIN\" }}][{{ IncludeBlock \"nofile\" \"M\" }}]"
+                + "[{{ IncludeFrom \"img\" \"/etc/passwd\" }}][{{ IncludeFrom \"\" \"/etc/passwd\" }}]"
+                + "[{{ readlink \"" + tmp + "/link\" }}]", ww).render(Map.of());
+        assertEquals("[line1\nline2\n][line1\nline2\n][][keep1\nkeep2\nBEGIN][M][root:x:0:0][][" + tmp.toRealPath() + "/inc.txt]", out);
+        RenderResult r = Template.parse("t", "{{ ImportLink \"link\" }}", ww).execute(Map.of());
+        assertEquals(tmp.toRealPath().resolve("inc.txt").toString(), r.outputs().get(0).symlink());
+    }
+
+    @Test
+    void warewulfStringFunctions() {
+        Map<String, Func> ww = WarewulfFunctions.withSprig(WarewulfFunctions.Options.of(tmp, tmp));
+        String out = Template.parse("t", "{{ SystemdEscapePath \"/dev/disk/by-partlabel/swap\" }} {{ SystemdEscapePath \"/\" }}"
+                + " {{ SystemdEscapePath \"//a//b/\" }} {{ SystemdEscape \".hidden/x y\" }} {{ basename \"/a/b/\" }}"
+                + " {{ basename \"\" }} {{ inc 4 }} {{ dec 4 }} [{{ IgnitionJson }}]"
+                + " {{ UniqueField \":\" 0 \"a:1\\nb:2\\na:3\\n\\nc\" | printf \"%q\" }}", ww).render(Map.of());
+        assertEquals("dev-disk-by\\x2dpartlabel-swap - a-b \\x2ehidden-x\\x20y b . 5 3 [] \"a:1\\nb:2\\n\\nc\"", out);
+        TemplateException e = assertThrows(TemplateException.class,
+                () -> Template.parse("t", "{{ inc \"x\" }}", ww).render(Map.of()));
+        assertTrue(e.getMessage().endsWith("expected integer; found \"x\""), e.getMessage());
+    }
+
+    @Test
+    void parsedTemplateIsReusableAndDefinesAreExecutable() {
+        Template t = Template.parse("t", "{{ define \"inner\" }}<{{ . }}>{{ end }}main {{ . }}", Map.of());
+        assertEquals("main 1", t.render(1L));
+        assertEquals("main 2", t.render(2L));
+        assertEquals("<x>", t.execute("inner", "x").text());
+        assertTrue(t.templateNames().contains("inner"));
+    }
+}
