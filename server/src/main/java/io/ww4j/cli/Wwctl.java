@@ -24,6 +24,7 @@ import picocli.CommandLine.ScopeType;
                 OverlayCommand.class,
                 DbCommand.class,
                 TemplateCommand.class,
+                ImageCommand.class,
         })
 public final class Wwctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")
