@@ -66,10 +66,10 @@ public final class Sources {
             n = in.readNBytes(head, 0, head.length);
         }
         if (n >= 42 && new String(head, 32, 9, StandardCharsets.US_ASCII).equals("SIF_MAGIC")) {
-            throw new ImageException("SIF import is not implemented yet");
+            return new SifSource(p);
         }
         if (n >= 4 && head[0] == 'h' && head[1] == 's' && head[2] == 'q' && head[3] == 's') {
-            throw new ImageException("squashfs import is not implemented yet");
+            return new SquashfsSource(p, 0, Files.size(p), p.toString());
         }
         if (compression(head, n) == null && n >= 1) {
             // an uncompressed tar: look inside for docker-save or OCI-archive markers
