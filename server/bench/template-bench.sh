@@ -12,6 +12,6 @@ GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$WORK/cache" GOFLAGS= HOME="$W
 ./mvnw -q -B -pl server test-compile >/dev/null
 CP=server/target/test-classes:server/target/classes:$(./mvnw -q -B -pl server dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
 "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 1 -t 1 -wi 3 -w 2 -i 5 -r 2 | tee "$WORK/jmh.out" | grep -E '^(Benchmark|TemplateBench)'
-JAVA=$(awk '/TemplateBench.execute/ {print $(NF-3)}' "$WORK/jmh.out")
+JAVA=$(awk '/^TemplateBench.execute/ {print $4}' "$WORK/jmh.out")
 GO=$(taskset -c 0 "$WORK/gotpl" -bench "$RES/bench.tmpl" "$RES/bench-data.json" 10 | awk '{print $1}')
 echo "ww4j: $JAVA ops/s   go: $GO ops/s   ratio ww4j/go: $(python3 -c "print(round($JAVA/$GO, 2))")"
