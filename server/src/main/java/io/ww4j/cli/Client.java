@@ -69,13 +69,9 @@ public final class Client {
             return Warewulfd.run(daemonArgs.toArray(String[]::new));
         }
         trace(env, "start");
-        WarewulfConf conf;
-        try {
-            conf = g.emptyconf ? new WarewulfConf() : ConfigLoader.load(ConfigLoader.locate(g.warewulfconf, env));
-        } catch (ConfigException e) {
-            return fail(terminal, e.getMessage());
+        if ("1".equals(env.get("WW4J_CDS_TRAINING"))) {
+            return CdsTraining.run();
         }
-        trace(env, "config read");
         String cwd = Path.of("").toAbsolutePath().toString();
         Map<String, String> forwarded = new LinkedHashMap<>();
         for (String name : ControlProtocol.FORWARDED_ENV) {
@@ -84,17 +80,30 @@ public final class Client {
             }
         }
         CommandRequest request = new CommandRequest(Arrays.asList(args), cwd, forwarded, stdinIsTerminal());
-        if (!"1".equals(env.get(NO_DAEMON_ENV))) {
-            SocketChannel channel = connect(conf.controlSocket());
-            if (channel != null) {
-                trace(env, "connected");
-                try (channel) {
-                    int code = forward(channel, request, terminal, env);
-                    trace(env, "done");
+        boolean useDaemon = !"1".equals(env.get(NO_DAEMON_ENV));
+        Path confFile = ConfigLoader.locate(g.warewulfconf, env);
+        Path quick = null;
+        if (useDaemon && !g.emptyconf) {
+            // Fast path: find the socket without a full YAML parse of warewulf.conf.
+            quick = quickSocket(confFile);
+            if (quick != null) {
+                Integer code = tryForward(quick, request, terminal, env);
+                if (code != null) {
                     return code;
-                } catch (IOException e) {
-                    return fail(terminal, "lost connection to warewulfd: " + e.getMessage());
                 }
+            }
+        }
+        WarewulfConf conf;
+        try {
+            conf = g.emptyconf ? new WarewulfConf() : ConfigLoader.load(confFile);
+        } catch (ConfigException e) {
+            return fail(terminal, e.getMessage());
+        }
+        trace(env, "config read");
+        if (useDaemon && !conf.controlSocket().toAbsolutePath().normalize().equals(quick)) {
+            Integer code = tryForward(conf.controlSocket(), request, terminal, env);
+            if (code != null) {
+                return code;
             }
         }
         return inProcess(request, conf, terminal, g.debug);
@@ -109,6 +118,76 @@ public final class Client {
         try (DaemonContext context = new DaemonContext(conf, false)) {
             return new Commands().run(request, terminal, context);
         }
+    }
+
+    /** Forwards to the daemon at {@code socket}; null when no daemon answers there. */
+    private static Integer tryForward(Path socket, CommandRequest request, Terminal terminal, Map<String, String> env) {
+        SocketChannel channel = connect(socket);
+        if (channel == null) {
+            return null;
+        }
+        trace(env, "connected");
+        try (channel) {
+            int code = forward(channel, request, terminal, env);
+            trace(env, "done");
+            return code;
+        } catch (IOException e) {
+            return fail(terminal, "lost connection to warewulfd: " + e.getMessage());
+        }
+    }
+
+    /**
+     * The control socket from a line scan of warewulf.conf ({@code paths: localstatedir:}),
+     * resolved as {@link ConfigLoader} resolves it; null when the file is not plain enough to
+     * be sure (then the full parse decides).
+     */
+    static Path quickSocket(Path confFile) {
+        String localstatedir = "/var/lib";
+        if (Files.isRegularFile(confFile)) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(confFile, StandardCharsets.UTF_8);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return null;
+            }
+            boolean inPaths = false;
+            for (String line : lines) {
+                int hash = line.indexOf('#');
+                if (hash == 0 || (hash > 0 && line.charAt(hash - 1) == ' ')) {
+                    line = line.substring(0, hash);
+                }
+                if (line.isBlank() || line.trim().equals("---")) {
+                    continue;
+                }
+                if (line.indexOf('\t') >= 0) {
+                    return null;
+                }
+                if (!line.startsWith(" ")) {
+                    String t = line.trim();
+                    inPaths = t.equals("paths:");
+                    if (!inPaths && t.startsWith("paths")) {
+                        return null; // flow style or odd spacing
+                    }
+                    continue;
+                }
+                String t = line.trim();
+                if (inPaths && t.startsWith("localstatedir:")) {
+                    String v = t.substring("localstatedir:".length()).trim();
+                    if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
+                        v = v.substring(1, v.length() - 1);
+                    }
+                    if (v.isEmpty() || "{[&*!|>%@`\"'".indexOf(v.charAt(0)) >= 0) {
+                        return null;
+                    }
+                    localstatedir = v;
+                }
+            }
+        }
+        Path l = Path.of(localstatedir);
+        if (!l.isAbsolute()) {
+            l = confFile.toAbsolutePath().getParent().resolve(l);
+        }
+        return l.resolve("warewulf").resolve("warewulfd.sock").toAbsolutePath().normalize();
     }
 
     private static SocketChannel connect(Path socket) {
