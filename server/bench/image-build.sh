@@ -35,7 +35,7 @@ tar -C "$root" -cf - . > /dev/null
 
 t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "$e - $s" | bc; }
 export WAREWULFCONF="$work/etc/warewulf/warewulf.conf" WW4J_NO_DAEMON=1
-ours=$(t distribution/target/ww4j/bin/wwctl image build -f bench > /dev/null)
+ours=$(t sh -c "distribution/target/ww4j/bin/wwctl image build -f bench > /dev/null")
 pigz_t=$(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | pigz -p 2 > '$work/pigz.img.gz'")
 gzip_t=$(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | gzip -6 > '$work/gzip.img.gz'")
 # check: ours unpacks with gzip -d
