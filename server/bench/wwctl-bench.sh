@@ -50,7 +50,8 @@ timeit() { # runs "$@" RUNS times (after 2 warm-ups); prints "wall <median> ms, 
     for i in 1 2; do "$@" >/dev/null 2>&1; done
     for ((i = 0; i < RUNS; i++)); do
         t0=$(date +%s%N)
-        cpu=$( { /usr/bin/time -f "%U %S" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+        /usr/bin/time -o "$WORK/time" -f "%U %S" "$@" >/dev/null 2>&1 || true
+        cpu=$(tail -1 "$WORK/time")
         t1=$(date +%s%N)
         walls+=($(((t1 - t0) / 1000000)))
         cpus+=($(echo "$cpu" | awk '{printf "%d", ($1 + $2) * 1000}'))
