@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * dropped, nothing crashes, and an INFORM sent between bursts is still answered.
  */
 class DhcpBadInputTest {
-    static final int PORT = 16767;
+    /** Server port P, client port P+1 (DHCP's fixed pair); random so parallel runs on one machine do not collide. */
+    static final int PORT = 20000 + 2 * new java.util.Random().nextInt(10000);
     static final String KNOWN = "52:54:00:bb:00:01";
 
     @Test

@@ -172,7 +172,8 @@ class WwclientAgentTest {
 
         // The agent places files one at a time: wait for the last of them, not just the first.
         await("first sync", () -> "hello v1\n".equals(read(root("etc/motd")))
-                && "s3cret\n".equals(read(root("etc/node.secret"))) && Files.isSymbolicLink(root("etc/link")));
+                && "s3cret\n".equals(read(root("etc/node.secret"))) && Files.isSymbolicLink(root("etc/link"))
+                && "going away\n".equals(read(root("etc/ssh/old"))));
         assertEquals("s3cret\n", read(root("etc/node.secret")));
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root("etc/node.secret"))));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root("etc/ssh"))));
