@@ -1,12 +1,10 @@
 package io.ww4j.http;
 
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.image.Kernels;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,14 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Image files as upstream lays them out: built images in {@code <provision>/images/<name>.img[.gz]},
  * chroots in {@code <chroots>/<name>/rootfs}, kernels and initramfs found inside the chroot by the
- * rules of spec §1.6. Used until the image store provides its own kernel detection.
+ * rules of spec §1.6 ({@link Kernels}); nothing outside the chroot is ever served.
  */
 public final class ChrootImages implements ImageProvider {
-    private static final List<String[]> KERNEL_GLOBS = List.of(
-            new String[] {"boot", "Image-*"}, new String[] {"boot", "vmlinuz-linux*"},
-            new String[] {"boot", "vmlinuz-*"}, new String[] {"lib/modules/*", "vmlinuz"},
-            new String[] {"lib/modules/*", "vmlinuz.gz"});
-    private static final List<String> INITRAMFS_PREFIXES = List.of("initramfs-", "initrd-", "initrd.img-");
 
     private final Path imageDir;
     private final Path chrootDir;
@@ -92,93 +85,39 @@ public final class ChrootImages implements ImageProvider {
         return k;
     }
 
+    /** Kernel rules of the image package; the file must stay inside the chroot (symlinks resolved). */
     private Optional<Kernel> detect(Path rootfs, String kernelVersion) {
-        Optional<Path> root = Optional.of(rootfs);
-        if (!kernelVersion.isEmpty()) {
-            Optional<Path> literal = SafePath.resolve(root.get(), kernelVersion.replaceFirst("^/+", ""));
-            if (literal.isPresent() && Files.isRegularFile(literal.get())) {
-                return Optional.of(new Kernel(literal.get(), versionOf(literal.get())));
+        try {
+            Kernels.Kernel k = Kernels.forVersion(rootfs, kernelVersion);
+            if (k == null) {
+                return Optional.empty();
             }
-        }
-        List<Kernel> all = new ArrayList<>();
-        for (String[] g : KERNEL_GLOBS) {
-            for (Path dir : EfiSearch.expand(root.get(), g[0])) {
-                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, g[1])) {
-                    for (Path f : ds) {
-                        if (Files.isRegularFile(f) && SafePath.inside(root.get(), f)) {
-                            all.add(new Kernel(f, versionOf(f)));
-                        }
-                    }
-                } catch (IOException e) {
-                    // no such directory in this image
-                }
+            Path f = rootfs.resolve(k.path().substring(1));
+            if (!Files.isRegularFile(f) || !SafePath.inside(rootfs, f)) {
+                return Optional.empty();
             }
+            return Optional.of(new Kernel(f, k.version()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
         }
-        List<Kernel> usable = all.stream()
-                .filter(k -> !k.version().endsWith("+debug") && !k.version().contains("-rescue")).toList();
-        if (!kernelVersion.isEmpty()) {
-            return usable.stream().filter(k -> k.version().startsWith(kernelVersion)).findFirst();
-        }
-        return usable.stream().max(Comparator.comparing(Kernel::version, ChrootImages::compareVersions));
     }
 
     @Override
     public Optional<Path> initramfs(String imageName, String kernelVersion) {
         Optional<Kernel> k = kernel(imageName, kernelVersion);
         Optional<Path> root = rootfs(imageName);
-        if (k.isEmpty() || root.isEmpty()) {
+        if (k.isEmpty() || root.isEmpty() || k.get().version().isEmpty()) {
             return Optional.empty();
         }
-        String version = k.get().version();
-        Path boot = root.get().resolve("boot");
-        for (String prefix : INITRAMFS_PREFIXES) {
-            List<Path> matches = new ArrayList<>();
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(boot, prefix + "*")) {
-                ds.forEach(matches::add);
-            } catch (IOException e) {
-                continue;
+        try {
+            String rel = Kernels.initramfs(root.get(), k.get().version());
+            if (rel == null) {
+                return Optional.empty();
             }
-            matches.sort(null);
-            for (Path f : matches) {
-                String v = f.getFileName().toString().substring(prefix.length()).replaceFirst("\\.img$", "");
-                if (!version.isEmpty() && v.startsWith(version) && Files.isRegularFile(f)
-                        && SafePath.inside(root.get(), f)) {
-                    return Optional.of(f);
-                }
-            }
+            Path f = root.get().resolve(rel.substring(1));
+            return Files.isRegularFile(f) && SafePath.inside(root.get(), f) ? Optional.of(f) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
         }
-        return Optional.empty();
-    }
-
-    /** The version a kernel file name carries ({@code vmlinuz-6.1.0-13-amd64}, {@code lib/modules/<v>/vmlinuz}). */
-    static String versionOf(Path f) {
-        String name = f.getFileName().toString();
-        if (name.equals("vmlinuz") || name.equals("vmlinuz.gz")) {
-            return f.getParent().getFileName().toString();
-        }
-        for (String p : List.of("vmlinuz-", "Image-")) {
-            if (name.startsWith(p)) {
-                return name.substring(p.length());
-            }
-        }
-        return name;
-    }
-
-    /** Compares version strings number by number (6.10 > 6.9), text parts lexically. */
-    static int compareVersions(String a, String b) {
-        String[] x = a.split("[^0-9A-Za-z]+");
-        String[] y = b.split("[^0-9A-Za-z]+");
-        for (int i = 0; i < Math.min(x.length, y.length); i++) {
-            int c;
-            if (x[i].matches("\\d+") && y[i].matches("\\d+")) {
-                c = new java.math.BigInteger(x[i]).compareTo(new java.math.BigInteger(y[i]));
-            } else {
-                c = x[i].compareTo(y[i]);
-            }
-            if (c != 0) {
-                return c;
-            }
-        }
-        return Integer.compare(x.length, y.length);
     }
 }
