@@ -67,6 +67,7 @@ public final class ProvisionServer implements AutoCloseable {
     private Undertow undertow;
     private final String bindHost;
     private int boundPort = -1;
+    private int boundTlsPort = -1;
     private volatile long nodesGeneration;
 
     public ProvisionServer(Deps deps) {
@@ -87,7 +88,14 @@ public final class ProvisionServer implements AutoCloseable {
 
     private Undertow build(String host) {
         HttpHandler root = this::handle;
-        return Undertow.builder()
+        Undertow.Builder b = Undertow.builder();
+        if (conf.warewulf.tls) {
+            // Same routes over HTTPS; the plain listener stays (iPXE and GRUB cannot do TLS).
+            Path tlsDir = conf.sysconfDir().resolve("tls");
+            b.addHttpsListener(conf.warewulf.tlsPort, host,
+                    TlsFiles.load(tlsDir.resolve("warewulf.key"), tlsDir.resolve("warewulf.crt")));
+        }
+        return b
                 .addHttpListener(conf.warewulf.port, host)
                 .setServerOption(UndertowOptions.ALWAYS_SET_KEEP_ALIVE, true)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 64 * 1024)
@@ -113,17 +121,27 @@ public final class ProvisionServer implements AutoCloseable {
         }
         for (Undertow.ListenerInfo l : undertow.getListenerInfo()) {
             if (l.getAddress() instanceof InetSocketAddress a) {
-                boundPort = a.getPort();
+                if (l.getProtcol().equals("https")) {
+                    boundTlsPort = a.getPort();
+                } else {
+                    boundPort = a.getPort();
+                }
             }
         }
         nodesGeneration = d.nodes().generation();
         d.status().setNodes(d.nodes().nodeIds());
-        log.info("HTTP provisioning server listening on [{}]:{}", bindHost, boundPort);
+        log.info("HTTP provisioning server listening on [{}]:{}{}", bindHost, boundPort,
+                boundTlsPort > 0 ? ", HTTPS on port " + boundTlsPort : "");
     }
 
     /** The port actually bound (useful with {@code warewulf.port: 0}). */
     public int port() {
         return boundPort;
+    }
+
+    /** The HTTPS port actually bound, or -1 without TLS. */
+    public int tlsPort() {
+        return boundTlsPort;
     }
 
     /** Re-reads the node list for the status table (after a reload of the node store). */

@@ -41,7 +41,10 @@ class CurlTest {
         curl = ExternalTool.require("curl", "curl");
         f = new HttpFixture(Files.createDirectories(tmp.resolve("plain")), c -> {});
         secure = new HttpFixture(Files.createDirectories(tmp.resolve("secure")), c -> c.warewulf.secure = true);
-        tls = new HttpFixture(Files.createDirectories(tmp.resolve("tls")), c -> c.warewulf.tls = true);
+        tls = new HttpFixture(Files.createDirectories(tmp.resolve("tls")), c -> {
+            c.warewulf.tls = true;
+            c.warewulf.tlsPort = 0;
+        });
     }
 
     @AfterAll
@@ -121,6 +124,32 @@ class CurlTest {
         assertEquals(403, curl(tls.base() + "/overlay-runtime/" + MAC1).code());
         assertEquals(200, curl(tls.base() + "/system/" + MAC1).code());
         assertFalse(curl(tls.base() + "/ipxe/" + MAC1).text().contains("initrd --name runtime"));
+    }
+
+    @Test
+    void tlsListenerServesTheSameRoutesWithTls13() throws Exception {
+        String https = "https://127.0.0.1:" + tls.server.tlsPort();
+        String ca = tls.root.resolve("etc/warewulf/tls/warewulf.crt").toString();
+        Result r = curl("--tlsv1.3", "--cacert", ca, https + "/runtime/" + MAC1 + "?compress=gz");
+        assertEquals(200, r.code());
+        assertEquals("runtime-gz-n1", r.text());
+        assertArrayEquals(tls.kernel, curl("--cacert", ca, https + "/kernel/" + MAC1).body());
+        // plain HTTP still serves everything but the runtime overlay
+        assertEquals(200, curl(tls.base() + "/kernel/" + MAC1).code());
+    }
+
+    @Test
+    void tlsOnWithoutKeyOrCertRefusesToStart() throws Exception {
+        io.ww4j.config.WarewulfConf c = new io.ww4j.config.WarewulfConf();
+        c.warewulf.port = 0;
+        c.warewulf.tlsPort = 0;
+        c.warewulf.tls = true;
+        c.paths.sysconfdir = Files.createDirectories(tmp.resolve("notls/etc")).toString();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ProvisionServer(
+                new ProvisionServer.Deps(c, HttpWiring.NO_NODES, new ChrootImages(c),
+                        new ProvisionedOverlays(c.overlayImageDir()), new InterimTemplates(),
+                        new io.ww4j.status.StatusTracker(), ArpTable.system()), "127.0.0.1"));
+        assertTrue(e.getMessage().contains("warewulf.key"), e.getMessage());
     }
 
     @Test

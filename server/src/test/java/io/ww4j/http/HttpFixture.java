@@ -55,10 +55,36 @@ final class HttpFixture implements AutoCloseable {
         arpFile = root.resolve("arp");
         arp(null);
         populate();
+        if (conf.warewulf.tls) {
+            makeCert(root.resolve("etc/warewulf/tls"));
+        }
         server = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
                 new ProvisionedOverlays(conf.overlayImageDir()), new InterimTemplates(), status, new ArpTable(arpFile)),
                 "127.0.0.1");
         server.start();
+    }
+
+    /** A self-signed RSA cert for 127.0.0.1 and its key in PKCS#1 form, as wwctl configure tls writes them. */
+    static void makeCert(Path dir) throws IOException {
+        Path openssl = io.ww4j.testing.ExternalTool.require("openssl", "openssl");
+        Files.createDirectories(dir);
+        run(openssl.toString(), "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                "/O=Warewulf/CN=Warewulf Server", "-addext", "subjectAltName=IP:127.0.0.1,DNS:warewulf",
+                "-keyout", dir.resolve("pkcs8.key").toString(), "-out", dir.resolve("warewulf.crt").toString());
+        run(openssl.toString(), "rsa", "-in", dir.resolve("pkcs8.key").toString(), "-traditional", "-out",
+                dir.resolve("warewulf.key").toString());
+    }
+
+    static void run(String... cmd) throws IOException {
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            if (p.waitFor() != 0) {
+                throw new IOException(String.join(" ", cmd) + ": " + out);
+            }
+        } catch (InterruptedException e) {
+            throw new IOException(e);
+        }
     }
 
     /** Makes the fake neighbour table say that 127.0.0.1 has this MAC (null: no entry). */
