@@ -7,6 +7,8 @@ import io.ww4j.config.WarewulfConf;
 import io.ww4j.dhcp.Dhcp;
 import io.ww4j.dhcp.DhcpNodes;
 import io.ww4j.dhcp.DhcpServer;
+import io.ww4j.dhcp.DbLeaseStore;
+import io.ww4j.dhcp.LeaseStore;
 import io.ww4j.dhcp.RegistryDhcpNodes;
 import io.ww4j.http.HttpWiring;
 import io.ww4j.node.NodeRegistry;
@@ -57,7 +59,9 @@ public final class Warewulfd implements AutoCloseable {
 
     private static AutoCloseable startDhcp(DaemonContext ctx) {
         NodeRegistry nodes = ctx.componentOrNull(NodeRegistry.class);
-        DhcpServer dhcp = Dhcp.start(ctx.conf(), nodes == null ? DhcpNodes.empty() : new RegistryDhcpNodes(nodes), ctx.status());
+        NodeStore store = ctx.componentOrNull(NodeStore.class);
+        DhcpServer dhcp = Dhcp.start(ctx.conf(), nodes == null ? DhcpNodes.empty() : new RegistryDhcpNodes(nodes),
+                store == null ? LeaseStore.none() : new DbLeaseStore(store.leases()), ctx.status());
         return dhcp == null ? () -> { } : dhcp;
     }
 

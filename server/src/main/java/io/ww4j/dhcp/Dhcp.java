@@ -12,23 +12,18 @@ public final class Dhcp {
 
     private Dhcp() {}
 
-    /** Leases persist here until the node database takes them over. */
-    public static LeaseStore leaseStore(WarewulfConf conf) {
-        return new FileLeaseStore(conf.stateDir().resolve("dhcp-leases"));
-    }
-
     /**
      * Starts the server when {@code dhcp.enabled} and {@code dhcp.mode} is not {@code off}.
      * Returns null (after one log line saying why) when it is off or cannot bind, so the rest of
      * warewulfd runs on; a bad DHCP setting in warewulf.conf is an {@link IllegalArgumentException}.
      */
-    public static DhcpServer start(WarewulfConf conf, DhcpNodes nodes, StatusTracker status) {
+    public static DhcpServer start(WarewulfConf conf, DhcpNodes nodes, LeaseStore leases, StatusTracker status) {
         DhcpSettings s = DhcpSettings.from(conf);
         if (s.mode() == DhcpSettings.Mode.OFF) {
             log.info("DHCP is off (dhcp.enabled: {}, dhcp.mode: {})", conf.dhcp.enabled, conf.dhcp.mode);
             return null;
         }
-        DhcpEngine engine = new DhcpEngine(s, nodes, leaseStore(conf), status, System::currentTimeMillis);
+        DhcpEngine engine = new DhcpEngine(s, nodes, leases, status, System::currentTimeMillis);
         DhcpServer server = new DhcpServer(s, engine);
         try {
             server.start();

@@ -70,6 +70,11 @@ public final class DhcpEngine {
         this.nodes = nodes;
     }
 
+    /** Writes renewals queued since the last call (see {@link LeasePool}); returns how many. */
+    public int flushLeases() {
+        return pool == null ? 0 : pool.flush();
+    }
+
     /** The dynamic lease a MAC holds now, or null (for tests and status). */
     public Lease leaseOf(String mac) {
         return pool == null ? null : pool.leaseOf(mac);

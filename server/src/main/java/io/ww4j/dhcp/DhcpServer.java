@@ -73,6 +73,8 @@ public final class DhcpServer implements AutoCloseable {
     public synchronized void start() throws IOException {
         boolean epoll = Epoll.isAvailable();
         group = new MultiThreadIoEventLoopGroup(1, epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        // Renewals are written in batches on the packet thread, between packets.
+        group.scheduleWithFixedDelay(this::flushLeases, 1, 1, java.util.concurrent.TimeUnit.SECONDS);
         List<Integer> ports = new ArrayList<>(List.of(settings.port()));
         if (settings.mode() == DhcpSettings.Mode.PROXY) {
             ports.add(DhcpSettings.PXE_PORT);
@@ -154,6 +156,15 @@ public final class DhcpServer implements AutoCloseable {
         }
     }
 
+    private void flushLeases() {
+        try {
+            engine.flushLeases();
+        } catch (RuntimeException e) {
+            log.error("DHCP lease flush failed: {}", e.toString());
+        }
+    }
+
+    /** Stops answering, then writes the renewals still queued. */
     @Override
     public synchronized void close() {
         for (Channel ch : channels) {
@@ -163,6 +174,7 @@ public final class DhcpServer implements AutoCloseable {
         if (group != null) {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
             group = null;
+            flushLeases();
         }
     }
 

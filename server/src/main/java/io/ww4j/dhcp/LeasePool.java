@@ -1,8 +1,8 @@
 package io.ww4j.dhcp;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -12,8 +12,12 @@ import org.slf4j.LoggerFactory;
  * The dynamic range ({@code dhcp.range start}..{@code end}). Leases are keyed by MAC (chaddr),
  * not by client identifier: a PXE ROM and the iPXE it loads send different client identifiers
  * but the same MAC, so one boot keeps one address (upstream's dhcpd setup took two, #802).
- * Addresses of known nodes are never handed out. Bound leases are saved through the
- * {@link LeaseStore} whenever they change; offers are held briefly in memory only.
+ * Addresses of known nodes are never handed out.
+ *
+ * <p>Persistence: a new or moved binding and a release are written through the {@link LeaseStore}
+ * before the reply goes out, so an acknowledged binding is never lost. A renewal only moves the
+ * expiry; it is queued and written in one batch by {@link #flush} (the server calls it every
+ * second and at shutdown), so renewals cost no database write per packet. Offers stay in memory.
  */
 final class LeasePool {
     private static final Logger log = LoggerFactory.getLogger(LeasePool.class);
@@ -29,6 +33,8 @@ final class LeasePool {
     private final Map<String, Lease> byMac = new HashMap<>();
     private final Map<Integer, Lease> byIp = new HashMap<>();
     private final Map<Integer, Long> declined = new HashMap<>();
+    /** Renewed leases not yet written, by MAC. */
+    private final Map<String, Lease> renewed = new LinkedHashMap<>();
     private int cursor;
 
     LeasePool(int start, int end, DhcpNodes nodes, LeaseStore store, long now) {
@@ -40,13 +46,22 @@ final class LeasePool {
         this.nodes = nodes;
         this.store = store;
         this.cursor = start;
+        List<String> stale = new ArrayList<>();
         try {
             for (Lease l : store.load()) {
                 if (l.expires() > now && inRange(l.ip()) && !byIp.containsKey(l.ip()) && !byMac.containsKey(l.mac())) {
                     put(l);
+                } else {
+                    stale.add(l.mac());
                 }
             }
-        } catch (IOException e) {
+            if (!byMac.isEmpty()) {
+                log.info("DHCP: {} dynamic leases restored", byMac.size());
+            }
+            // Expired, out-of-range (the range changed) or conflicting rows go now.
+            stale.removeAll(byMac.keySet());
+            store.update(List.of(), stale);
+        } catch (RuntimeException e) {
             log.warn("could not read stored DHCP leases: {}", e.getMessage());
         }
     }
@@ -90,11 +105,13 @@ final class LeasePool {
         if (prev != null && prev.ip() != ip) {
             byIp.remove(prev.ip());
         }
-        put(new Lease(mac, ip, now + seconds * 1000L, true));
-        // A renewal only moves the expiry; it is saved with the next change (a restart then
-        // keeps the older expiry, which is safe: the client renews again or the address frees).
+        Lease l = new Lease(mac, ip, now + seconds * 1000L, true);
+        put(l);
         if (changed) {
-            persist();
+            renewed.remove(mac);
+            save(List.of(l), List.of());
+        } else {
+            renewed.put(mac, l);
         }
         return true;
     }
@@ -104,8 +121,9 @@ final class LeasePool {
         if (cur != null && cur.ip() == ip) {
             byMac.remove(mac);
             byIp.remove(ip);
+            renewed.remove(mac);
             if (cur.bound()) {
-                persist();
+                save(List.of(), List.of(mac));
             }
         }
     }
@@ -173,16 +191,40 @@ final class LeasePool {
         Lease holder = byIp.get(l.ip());
         if (holder != null && !holder.mac().equals(l.mac())) {
             byMac.remove(holder.mac());
+            renewed.remove(holder.mac());
         }
         byMac.put(l.mac(), l);
         byIp.put(l.ip(), l);
     }
 
-    private void persist() {
+    /** Writes the queued renewals in one batch; returns how many. */
+    synchronized int flush() {
+        if (renewed.isEmpty()) {
+            return 0;
+        }
+        List<Lease> batch = new ArrayList<>(renewed.values());
+        renewed.clear();
+        // Holding the lock keeps a later release or move from being overwritten by this batch.
+        if (!save(batch, List.of())) {
+            for (Lease l : batch) {
+                renewed.putIfAbsent(l.mac(), l); // try again next time
+            }
+            return 0;
+        }
+        return batch.size();
+    }
+
+    synchronized int pendingRenewals() {
+        return renewed.size();
+    }
+
+    private boolean save(List<Lease> put, List<String> removed) {
         try {
-            store.save(bound());
-        } catch (IOException e) {
+            store.update(put, removed);
+            return true;
+        } catch (RuntimeException e) {
             log.error("could not save DHCP leases: {}", e.getMessage());
+            return false;
         }
     }
 }

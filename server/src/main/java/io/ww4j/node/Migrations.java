@@ -24,6 +24,11 @@ final class Migrations {
                         + " netdev VARCHAR(255) NOT NULL,"
                         + " CONSTRAINT ww4j_address_node FOREIGN KEY (node_id) REFERENCES ww4j_node(id) ON DELETE CASCADE)",
                 "CREATE INDEX ww4j_address_node_idx ON ww4j_address(node_id)"
+            ),
+            // 2: dynamic DHCP leases (LeaseTable), one row per client MAC
+            List.of(
+                "CREATE TABLE ww4j_dhcp_lease (mac VARCHAR(32) PRIMARY KEY, ip VARCHAR(15) NOT NULL,"
+                        + " expires BIGINT NOT NULL)"
             ));
 
     private Migrations() {}

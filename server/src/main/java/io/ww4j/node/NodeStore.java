@@ -115,6 +115,11 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
         return url;
     }
 
+    /** The dynamic DHCP leases kept beside the nodes (same database, same lifetime). */
+    public LeaseTable leases() {
+        return new LeaseTable(pool);
+    }
+
     private static SessionFactory buildSessionFactory(JdbcConnectionPool pool) {
         Configuration cfg = new Configuration();
         cfg.addAnnotatedClass(NodeRow.class);

@@ -29,6 +29,7 @@ class DhcpClientsTest {
 
     @TempDir Path tmp;
     final StatusTracker status = new StatusTracker();
+    final LeaseStore leases = LeaseStore.memory();
 
     @BeforeAll
     static void root() {
@@ -46,7 +47,7 @@ class DhcpClientsTest {
         DhcpNodes nodes = DhcpNodes.of(Map.of(KNOWN, new DhcpHost("n1", "n1", Packets.ip(n.prefix + "10"),
                 Packets.ip("255.255.255.0"), Packets.ip(n.hostIp), 1400, List.of(), "")));
         DhcpSettings s = DhcpSettings.from(c);
-        DhcpServer srv = new DhcpServer(s, new DhcpEngine(s, nodes, new FileLeaseStore(tmp.resolve("leases")), status,
+        DhcpServer srv = new DhcpServer(s, new DhcpEngine(s, nodes, leases, status,
                 System::currentTimeMillis));
         srv.start();
         return srv;
@@ -92,7 +93,8 @@ class DhcpClientsTest {
             assertEquals(0, ipxe.code(), ipxe.output());
             assertTrue(ipxe.output().contains("event=bound ip=" + n.prefix + "100 "), ipxe.output());
             assertTrue(ipxe.output().contains("boot_file=http://" + n.hostIp + ":9873/ipxe/${mac:hexhyp}?assetkey=${asset}&uuid=${uuid}"), ipxe.output());
-            assertTrue(Files.readString(tmp.resolve("leases")).contains(UNKNOWN + " " + n.prefix + "100 "));
+            assertEquals(List.of(UNKNOWN + " " + n.prefix + "100"),
+                    leases.load().stream().map(l -> l.mac() + " " + l.address()).toList());
         }
     }
 

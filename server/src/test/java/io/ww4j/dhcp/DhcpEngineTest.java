@@ -6,6 +6,8 @@ import static org.dhcp4java.DHCPConstants.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.node.LeaseTable;
+import io.ww4j.node.NodeStore;
 import io.ww4j.status.BootEvent;
 import io.ww4j.status.StatusTracker;
 import java.net.InetSocketAddress;
@@ -160,17 +162,50 @@ class DhcpEngineTest {
     }
 
     @Test
-    void leasesSurviveARestart() throws Exception {
-        FileLeaseStore store = new FileLeaseStore(tmp.resolve("state/dhcp-leases"));
-        DhcpEngine e = engine(conf(), store);
-        DHCPPacket o = e.handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), ME, 67, FROM).packet();
-        e.handle(wire(selecting(UNKNOWN, o)), ME, 67, FROM);
-        DhcpEngine again = engine(conf(), store);
-        assertEquals(o.getYiaddr().getHostAddress(), again.leaseOf(UNKNOWN).address());
-        assertTrue(again.leaseOf(UNKNOWN).bound());
-        // the restarted server does not give it to anyone else
-        DHCPPacket other = again.handle(wire(Packets.request(DHCPDISCOVER, "52:54:00:00:00:98")), ME, 67, FROM).packet();
-        assertNotEquals(o.getYiaddr(), other.getYiaddr());
+    void leasesSurviveARestartInTheNodeDatabase() throws Exception {
+        String url = "jdbc:h2:file:" + tmp.resolve("db/ww4j");
+        DHCPPacket o;
+        try (NodeStore db = NodeStore.open(url)) {
+            DhcpEngine e = engine(conf(), new DbLeaseStore(db.leases()));
+            o = e.handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), ME, 67, FROM).packet();
+            e.handle(wire(selecting(UNKNOWN, o)), ME, 67, FROM);
+            // the binding is in the table as soon as the ACK is built, no flush needed
+            assertEquals(List.of(new LeaseTable.Row(UNKNOWN, o.getYiaddr().getHostAddress(), now.get() + 600_000)),
+                    db.leases().load());
+        }
+        try (NodeStore db = NodeStore.open(url)) {
+            DhcpEngine again = engine(conf(), new DbLeaseStore(db.leases()));
+            assertEquals(o.getYiaddr().getHostAddress(), again.leaseOf(UNKNOWN).address());
+            assertTrue(again.leaseOf(UNKNOWN).bound());
+            // the restarted server does not give it to anyone else
+            DHCPPacket other = again.handle(wire(Packets.request(DHCPDISCOVER, "52:54:00:00:00:98")), ME, 67, FROM).packet();
+            assertNotEquals(o.getYiaddr(), other.getYiaddr());
+        }
+    }
+
+    @Test
+    void renewalsAreWrittenInBatchesReleasesAtOnce() throws Exception {
+        try (NodeStore db = NodeStore.open("jdbc:h2:file:" + tmp.resolve("db/ww4j"))) {
+            DhcpEngine e = engine(conf(), new DbLeaseStore(db.leases()));
+            DHCPPacket o = e.handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), ME, 67, FROM).packet();
+            e.handle(wire(selecting(UNKNOWN, o)), ME, 67, FROM);
+            long bound = now.get() + 600_000;
+            for (int i = 0; i < 5; i++) {
+                now.addAndGet(300_000);
+                DHCPPacket renew = Packets.request(DHCPREQUEST, UNKNOWN);
+                renew.setCiaddr(o.getYiaddr());
+                assertEquals(DHCPACK, e.handle(wire(renew), ME, 67, FROM).packet().getDHCPMessageType());
+            }
+            // renewals only queued: the row still carries the first expiry
+            assertEquals(bound, db.leases().load().get(0).expires());
+            assertEquals(1, e.flushLeases(), "five renewals of one lease coalesce into one write");
+            assertEquals(now.get() + 600_000, db.leases().load().get(0).expires());
+            assertEquals(0, e.flushLeases());
+            DHCPPacket rel = Packets.request(DHCPRELEASE, UNKNOWN);
+            rel.setCiaddr(o.getYiaddr());
+            e.handle(wire(rel), ME, 67, FROM);
+            assertEquals(List.of(), db.leases().load());
+        }
     }
 
     @Test
