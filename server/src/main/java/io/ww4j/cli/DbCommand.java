@@ -7,6 +7,8 @@ import io.ww4j.node.NodesConfReader;
 import io.ww4j.node.NodesConfWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -46,14 +48,22 @@ final class DbCommand extends WwCommand {
         protected int run() {
             Session s = session();
             Path path = s.resolve(file);
+            // Open the database (Hibernate boot) while the file is parsed.
+            CompletableFuture<NodeStore> opening = CompletableFuture.supplyAsync(() -> store(s));
             NodesConf in;
             try {
                 in = NodesConfReader.read(path);
             } catch (NodesConfException e) {
+                opening.handle((ok, failed) -> null).join(); // leave nothing half-open behind
                 throw new CliException(e.getMessage());
             }
             in.warnings.forEach(w -> s.warn("%s", w));
-            NodeStore store = store(s);
+            NodeStore store;
+            try {
+                store = opening.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
             int haveNodes = store.raw().nodes.size();
             int haveProfiles = store.raw().profiles.size();
             if (!merge && !yes && (haveNodes > 0 || haveProfiles > 0)) {

@@ -47,22 +47,22 @@ public class InMemoryRegistry implements NodeRegistry {
         if (mac == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(snap.byMac.get(Addresses.normalizeHwaddr(mac)));
+        return Optional.ofNullable(snap.views().byMac.get(Addresses.normalizeHwaddr(mac)));
     }
 
     @Override
     public Optional<Node> byIpaddr(String ip) {
-        return ip == null ? Optional.empty() : Optional.ofNullable(snap.byIp.get(ip));
+        return ip == null ? Optional.empty() : Optional.ofNullable(snap.views().byIp.get(ip));
     }
 
     @Override
     public Optional<Node> byId(String id) {
-        return id == null ? Optional.empty() : Optional.ofNullable(snap.byId.get(id));
+        return id == null ? Optional.empty() : Optional.ofNullable(snap.views().byId.get(id));
     }
 
     @Override
     public List<Node> all() {
-        return snap.all;
+        return snap.views().all;
     }
 
     @Override
@@ -248,7 +248,7 @@ public class InMemoryRegistry implements NodeRegistry {
     /** First discoverable node by (cluster name, id) with a netdev: its primary, else the first with a hwaddr. */
     protected static Optional<Claim> findDiscoverable(Snapshot s) {
         List<Node> candidates = new ArrayList<>();
-        for (Node n : s.all) {
+        for (Node n : s.views().all) {
             if (n.isDiscoverable() && !n.netDevs.isEmpty()) {
                 candidates.add(n);
             }
