@@ -1,67 +1,58 @@
 package io.ww4j.cli;
 
 import io.ww4j.config.WarewulfConf;
-import io.ww4j.node.InMemoryRegistry;
 import io.ww4j.node.Node;
+import io.ww4j.node.NodeStore;
 import io.ww4j.node.NodesConf;
 import io.ww4j.node.NodesConfException;
-import io.ww4j.node.NodesConfReader;
 import io.ww4j.node.NodesConfWriter;
+import io.ww4j.node.Profile;
+import io.ww4j.node.Tx;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The node data the commands read and change. Writes are serialised (one lock in the process,
- * an exclusive file lock across processes), applied to a fresh copy, written atomically and
- * only then published; a failing edit leaves everything as it was.
+ * The node data the commands read and change: the node database ({@link NodeStore}, the same
+ * instance the daemon's DHCP, TFTP and HTTP servers read, so a change is served on the next
+ * request). Writes are serialised by the store, applied to a fresh copy, checked, stored in one
+ * transaction and only then published; a failing edit leaves everything as it was.
  *
- * <p>Interim storage: nodes.conf (temp file + fsync + rename) until the H2 {@code NodeStore}
- * of {@code io.ww4j.node} is on main; the commands only see {@link #raw()}, {@link #merged()}
- * and {@link #update}, so switching is local to this class.
+ * <p>After each change {@code <sysconfdir>/warewulf/nodes.conf} is rewritten (temp file + fsync +
+ * rename) as an export of the database, for upstream tools and admins that read it; the
+ * database stays the truth (it imports nodes.conf only when empty, see {@link NodeStore#openForDaemon}).
  */
 final class NodeDb {
     private final Path file;
-    private final Path lockFile;
-    private volatile InMemoryRegistry current;
+    private final NodeStore store;
 
-    private NodeDb(Path file) {
+    private NodeDb(Path file, NodeStore store) {
         this.file = file;
-        this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
-        this.current = InMemoryRegistry.of(read());
+        this.store = store;
     }
 
     static NodeDb of(Session s) {
         WarewulfConf conf = s.conf();
-        return s.context().component(NodeDb.class, () -> new NodeDb(conf.nodesConf()));
-    }
-
-    private NodesConf read() {
-        if (!Files.isRegularFile(file)) {
-            return new NodesConf();
-        }
-        try {
-            return NodesConfReader.read(file);
-        } catch (NodesConfException e) {
-            throw new CliException(e.getMessage());
-        }
+        return s.context().component(NodeDb.class, () -> {
+            try {
+                return new NodeDb(conf.nodesConf(), DbCommand.store(s));
+            } catch (NodesConfException e) {
+                throw new CliException(e.getMessage());
+            }
+        });
     }
 
     /** The unmerged profiles and nodes (read-only). */
     NodesConf raw() {
-        return current.raw();
+        return store.raw();
     }
 
     /** Every merged node, sorted by id. */
     List<Node> merged() {
-        return current.all();
+        return store.all();
     }
 
     /**
@@ -70,18 +61,40 @@ final class NodeDb {
      */
     synchronized void update(Consumer<NodesConf> edit) {
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock lock = ch.lock()) {
-                // Another process may have written since we loaded: start from the file.
-                NodesConf next = read().copy();
+            store.update(tx -> {
+                NodesConf before = tx.committed();
+                NodesConf next = before.copy();
                 edit.accept(next);
-                NodesConfWriter.writeFile(file, NodesConfWriter.write(next));
-                current = InMemoryRegistry.of(next);
-            }
+                stage(tx, before, next);
+            });
+        } catch (NodesConfException e) {
+            throw new CliException(e.getMessage());
+        }
+        try {
+            NodesConfWriter.writeFile(file, store.exportConf());
         } catch (IOException e) {
             throw new UncheckedIOException("writing " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Puts what {@code edit} changed into the transaction: only changed records are written. */
+    private static void stage(Tx tx, NodesConf before, NodesConf next) {
+        before.profiles.keySet().stream().filter(id -> !next.profiles.containsKey(id)).forEach(tx::deleteProfile);
+        next.profiles.forEach((id, p) -> {
+            Profile old = before.profiles.get(id);
+            if (old == null || !NodesConfWriter.writeRecord(old).equals(NodesConfWriter.writeRecord(p))) {
+                p.id = id;
+                tx.putProfile(p);
+            }
+        });
+        before.nodes.keySet().stream().filter(id -> !next.nodes.containsKey(id)).forEach(tx::deleteNode);
+        next.nodes.forEach((id, n) -> {
+            Node old = before.nodes.get(id);
+            if (old == null || !NodesConfWriter.writeRecord(old).equals(NodesConfWriter.writeRecord(n))) {
+                n.id = id;
+                tx.putNode(n);
+            }
+        });
     }
 
     /** Ids of nodes whose own profile list names {@code profileId}. */

@@ -50,7 +50,7 @@ public final class NodesConfWriter {
     }
 
     /** One record's body, as stored in the database ("{}" when empty). */
-    static String writeRecord(Profile p) {
+    public static String writeRecord(Profile p) {
         Map<String, Object> m = record(p);
         if (m.isEmpty()) {
             return "{}\n";
