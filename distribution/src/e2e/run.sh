@@ -19,7 +19,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd -P)
-DIST="$ROOT/distribution/target/ww4j"
+DIST=${E2E_DIST:-$ROOT/distribution/target/ww4j}
 CACHE=${E2E_CACHE:-/var/cache/ww4j-e2e}
 TIMEOUT=${E2E_TIMEOUT:-600}
 PHASES=("$@")

@@ -361,6 +361,8 @@ final class NodeCommand extends WwCommand {
         boolean reverse;
         @Option(names = {"-u", "--unknown"}, description = "Show only nodes never seen")
         boolean unknown;
+        @Option(names = "--trace", description = "Show every boot event of the nodes (DHCP, TFTP, HTTP, agent), oldest first (ww4j)")
+        boolean trace;
         @Parameters(arity = "0..*", paramLabel = "NODENAME")
         List<String> patterns = new ArrayList<>();
 
@@ -391,6 +393,18 @@ final class NodeCommand extends WwCommand {
                 java.util.Collections.reverse(rows);
             }
             var out = s.out();
+            if (trace) {
+                // ww4j extension: the whole boot of each node, one line per event.
+                Table t = new Table("NODENAME", "TIME", "PROTOCOL", "STAGE", "FILE", "RESULT");
+                for (Row r : rows) {
+                    for (BootEvent e : s.context().status().trace(r.id())) {
+                        t.row(r.id(), e.time().toString(), e.protocol().name(), stageName(e.stage()),
+                                e.file().isEmpty() ? "--" : e.file(), e.ok() ? "ok" : "failed: " + e.detail());
+                    }
+                }
+                t.print(out);
+                return 0;
+            }
             out.printf("%-20s %-20s %-25s %-10s%n", "NODENAME", "STAGE", "SENT", "LASTSEEN (s)");
             out.println("=".repeat(80));
             for (Row r : rows) {
