@@ -86,9 +86,16 @@ build_rootfs() {
         [ -e "$r/$applet" ] || ln -s /bin/busybox "$r/$applet"
     done
     cp "$x/k/boot/vmlinuz-$KVER" "$r/boot/"
-    local m=lib/modules/$KVER/kernel/drivers/net/ethernet/intel/e1000
-    mkdir -p "$r/$m"
-    cp "$x/k/$m/e1000.ko" "$r/$m/"
+    # NIC drivers, in load order: e1000 (BIOS guests) and virtio-net (UEFI guests: OVMF has a
+    # virtio-net driver of its own but none for the e1000 once the option ROM is disabled).
+    local m
+    for m in drivers/net/ethernet/intel/e1000/e1000.ko drivers/virtio/virtio_ring.ko drivers/virtio/virtio.ko \
+        drivers/virtio/virtio_pci_modern_dev.ko drivers/virtio/virtio_pci_legacy_dev.ko \
+        drivers/virtio/virtio_pci.ko net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko; do
+        mkdir -p "$(dirname "$r/lib/modules/$KVER/kernel/$m")"
+        cp "$x/k/lib/modules/$KVER/kernel/$m" "$r/lib/modules/$KVER/kernel/$m"
+        echo "kernel/$m" >> "$r/etc/e2e-modules"
+    done
     printf 'root:x:0:0:root:/root:/bin/sh\n' > "$r/etc/passwd"
     printf 'root:x:0:\n' > "$r/etc/group"
     # The image's own init: load the NIC driver, bring up the interfaces the ifupdown overlay
@@ -103,7 +110,7 @@ build_rootfs() {
 PATH=/sbin:/bin:/usr/sbin:/usr/bin
 export PATH
 mkdir -p /var/run /var/log /tmp /run/network
-insmod /lib/modules/$(uname -r)/kernel/drivers/net/ethernet/intel/e1000/e1000.ko
+while read -r m; do insmod "/lib/modules/$(uname -r)/$m" 2> /dev/null; done < /etc/e2e-modules
 ip link set lo up
 # busybox ifup wants "netmask", the overlay writes "address a.b.c.d/len": apply it by hand
 for f in /etc/network/interfaces.d/*; do
@@ -283,9 +290,10 @@ boot_guest() {
         cp /usr/share/OVMF/OVMF_VARS.fd "$WORK/$name.vars"
         fw=(-drive if=pflash,format=raw,readonly=on,file=/usr/share/OVMF/OVMF_CODE.fd
             -drive "if=pflash,format=raw,file=$WORK/$name.vars")
-        nic="$nic,romfile="
+        # No option ROM: the firmware's own driver and PXE client fetch iPXE over TFTP.
+        nic="virtio-net-pci,netdev=n0,mac=$(mac_of "$i"),romfile="
     fi
-    ip netns exec "$NS" qemu-system-x86_64 -machine "${E2E_MACHINE:-pc}" -accel tcg -m 512 -smp 1 \
+    ip netns exec "$NS" qemu-system-x86_64 -nodefaults -machine "${E2E_MACHINE:-pc}" -accel tcg -m 512 -smp 1 \
         "${fw[@]}" -display none -vga none -monitor none -serial "file:$console" \
         -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device "$nic" \
         -boot n -no-reboot > "$WORK/$name.qemu.log" 2>&1 &
