@@ -9,6 +9,7 @@
 #   uefi    OVMF with the option ROM disabled: the firmware's PXE fetches iPXE (EFI) over TFTP
 #   multi   4 guests at once
 #   faults  a node whose image is missing; warewulfd killed during the image download
+#   demo    one BIOS guest; prints wwctl node status and its trace
 #   bench   the same guests booted from dnsmasq + nginx serving identical files (time to marker)
 # Each guest runs our wwinit and wwclient from its overlays, then the image's init prints
 # "WW4J-E2E-BOOTED host=<hostname> addr=<address>" on the serial console.
@@ -292,11 +293,17 @@ boot_guest() {
             -drive "if=pflash,format=raw,file=$WORK/$name.vars")
         # No option ROM: the firmware's own driver and PXE client fetch iPXE over TFTP.
         nic="virtio-net-pci,netdev=n0,mac=$(mac_of "$i"),romfile="
+    else
+        # SeaBIOS's serial console: the BIOS and iPXE text go to the serial port as well.
+        [ -f "$WORK/sercon-port" ] || printf '\xf8\x03' > "$WORK/sercon-port"
+        fw=(-fw_cfg "name=etc/sercon-port,file=$WORK/sercon-port")
     fi
+    local reboot=-no-reboot
+    [ "${E2E_REBOOT:-0}" = 1 ] && reboot=
     ip netns exec "$NS" qemu-system-x86_64 -nodefaults -machine "${E2E_MACHINE:-pc}" -accel tcg -m 512 -smp 1 \
         "${fw[@]}" -display none -vga none -monitor none -serial "file:$console" \
         -netdev "tap,id=n0,ifname=$tap,script=no,downscript=no" -device "$nic" \
-        -boot n -no-reboot > "$WORK/$name.qemu.log" 2>&1 &
+        -boot n $reboot > "$WORK/$name.qemu.log" 2>&1 &
     local pid=$!
     PIDS+=("$pid")
     eval "QPID_$name=$pid"
@@ -348,6 +355,19 @@ phase_bios() {
     stop_guest n1
 }
 
+phase_demo() {
+    boot_guest n1 1 tap0 bios
+    log "booting n1 (console: $WORK/n1.console) ..."
+    local t; t=$(wait_console n1 "$MARKER")
+    check_node n1 1
+    check_status n1
+    log "n1 booted in ${t}s. wwctl node status:"
+    wwctl node status
+    log "wwctl node status --trace n1:"
+    wwctl node status --trace n1
+    stop_guest n1
+}
+
 phase_uefi() {
     boot_guest n2 2 tap1 uefi
     local t; t=$(wait_console n2 "$MARKER")
@@ -355,7 +375,7 @@ phase_uefi() {
     grep -qa "/warewulf/ipxe.efi\|ipxe.efi" "$WORK/warewulfd.log" || log "note: TFTP request for ipxe.efi not in the log"
     log "n2 (UEFI, OVMF PXE -> TFTP ipxe.efi): marker after ${t}s"
     echo "uefi-1 $t" >> "$RESULTS"
-    check_status n2
+    check_status n2 uefi
     stop_guest n2
 }
 
@@ -374,39 +394,53 @@ phase_multi() {
 }
 
 phase_faults() {
-    # A node whose image does not exist: the iPXE script says so on the console.
-    boot_guest n9 9 tap0 bios
+    # A node whose image does not exist: its iPXE script fails and says so on the console.
+    boot_guest n9 9 tap0 uefi
     wait_console n9 "boot failed" > /dev/null
+    grep -a "ww4j:" "$WORK/n9.console" | tr -d '\r' | sed 's/^/e2e: n9 console: /' >&2
     log "n9 (missing image): the console shows the failure path"
     stop_guest n9
-    # warewulfd killed while a node downloads its image, then restarted: the node retries and boots.
-    boot_guest n1 1 tap0 bios
+    # warewulfd killed while a node downloads its image, then restarted: the node's iPXE script
+    # fails, the machine reboots and PXE-boots again from the restarted server.
+    E2E_REBOOT=1 boot_guest n1 1 tap0 bios
     local deadline=$(( $(date +%s) + TIMEOUT ))
-    until grep -qa "/image/" "$WORK/warewulfd.log"; do
+    until ip netns exec "$NS" curl -s --max-time 2 "http://$SERVER:9873/status" 2> /dev/null \
+        | tr -d ' \n' | grep -o '"n1":{[^}]*}' | grep -q '"stage":"IMAGE"'; do
         [ "$(date +%s)" -lt "$deadline" ] || die "n1 never asked for its image"
-        sleep 0.1
+        sleep 0.05
     done
     kill -9 "$WWD"; wait "$WWD" 2> /dev/null || true
-    log "warewulfd killed during n1's image download"
-    sleep 3
+    log "warewulfd killed (SIGKILL) during n1's image download"
     start_warewulfd
     local t; t=$(wait_console n1 "$MARKER")
     check_node n1 1
-    log "n1 booted after the restart (${t}s after power-on)"
+    grep -qa "Connection reset\|boot failed\|Error\|error" "$WORK/n1.console" \
+        && log "n1 console shows the interrupted download: $(grep -a -m1 "Connection reset\|boot failed\|rror" "$WORK/n1.console" | tr -d '\r\033' | head -c 160)"
+    log "n1 retried and booted after the restart (${t}s after power-on)"
+    echo "fault-restart $t" >> "$RESULTS"
     stop_guest n1
 }
 
+# check_status NAME [uefi]: `wwctl node status` shows the node at its runtime overlay, and its
+# trace (`--trace`) every stage: DHCP, (TFTP for UEFI), iPXE script, kernel, image, system
+# overlay, and the runtime overlay twice: once from iPXE, then from wwclient on the booted node.
 check_status() {
-    local name=$1 deadline=$(( $(date +%s) + TIMEOUT )) st
+    local name=$1 mode=${2:-bios} deadline=$(( $(date +%s) + TIMEOUT )) tr st
     while :; do
-        st=$(wwctl node status "$name" 2>&1 || true)
-        # the stage column says the node fetched its runtime overlay (the wwclient poll)
-        if echo "$st" | grep -qi "runtime"; then break; fi
-        [ "$(date +%s)" -lt "$deadline" ] || { echo "$st" >&2; die "$name: wwctl node status shows no runtime poll"; }
-        sleep 2
+        tr=$(wwctl node status --trace "$name" 2>&1 || true)
+        if [ "$(echo "$tr" | grep -c "RUNTIME OVERLAY.*ok")" -ge 2 ]; then break; fi
+        [ "$(date +%s)" -lt "$deadline" ] || { echo "$tr" >&2; die "$name: no runtime poll from wwclient in wwctl node status --trace"; }
+        sleep 3
     done
-    echo "$st" > "$WORK/$name.status"
-    log "$name status: $(echo "$st" | tail -1)"
+    echo "$tr" > "$WORK/$name.trace"
+    local want=("DHCP" "IPXE" "KERNEL" "IMAGE" "SYSTEM OVERLAY")
+    [ "$mode" = uefi ] && want+=("TFTP")
+    for w in "${want[@]}"; do
+        echo "$tr" | grep -q " $w " || { echo "$tr" >&2; die "$name: no $w event in its trace"; }
+    done
+    st=$(wwctl node status "$name")
+    echo "$st" | grep -q "^$name .*RUNTIME OVERLAY" || { echo "$st" >&2; die "$name: wwctl node status does not show the runtime stage"; }
+    log "$name: trace has ${want[*]} and $(echo "$tr" | grep -c "RUNTIME OVERLAY.*ok") runtime fetches; status: $(echo "$st" | tail -1 | tr -s ' ')"
 }
 
 # ---------------------------------------------------------------- main
