@@ -125,6 +125,9 @@ for f in /etc/network/interfaces.d/*; do
 done
 addr=$(ip -4 -o addr show scope global | awk '{print $4}' | head -1)
 echo "WW4J-E2E-BOOTED host=$(hostname) etc-hostname=$(cat /etc/hostname 2>/dev/null) addr=$addr" > /dev/console
+# the agent's log on the console too, so the test log shows what wwclient did
+touch /var/log/wwclient.log
+tail -f /var/log/wwclient.log > /dev/console 2>&1 &
 while :; do sleep 3600; done
 EOF
     chmod 755 "$r/sbin/init"
