@@ -52,9 +52,13 @@ public record BootNode(String id, String clusterName, String imageName, String i
         return new BootNode(id, clusterName, imageName, ipxeTemplate, assetKey, version, args, root, tags, netDevs);
     }
 
-    /** A network device as templates see it ({@code .NetDevs.<name>.Hwaddr} ...). */
+    /**
+     * A network device of the merged node (upstream's {@code node.NetDev}); templates see it
+     * through {@link IpxeVars.NetDev}.
+     */
     public record NetDev(String device, String hwaddr, String ipaddr, String netmask, String gateway,
-                         String ipaddr6, String mtu, String type, Map<String, String> tags) {
+                         String ipaddr6, String mtu, String type, Map<String, String> tags, String onboot,
+                         String prefixlen6, String gateway6, boolean primary) {
         public NetDev {
             device = nz(device);
             hwaddr = nz(hwaddr);
@@ -65,6 +69,14 @@ public record BootNode(String id, String clusterName, String imageName, String i
             mtu = nz(mtu);
             type = nz(type);
             tags = tags == null ? Map.of() : Map.copyOf(tags);
+            onboot = nz(onboot);
+            prefixlen6 = nz(prefixlen6);
+            gateway6 = nz(gateway6);
+        }
+
+        public NetDev(String device, String hwaddr, String ipaddr, String netmask, String gateway, String ipaddr6,
+                      String mtu, String type, Map<String, String> tags) {
+            this(device, hwaddr, ipaddr, netmask, gateway, ipaddr6, mtu, type, tags, "", "", "", false);
         }
     }
 

@@ -38,7 +38,7 @@ public final class HttpWiring {
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {
         ProvisionServer s = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
-                new ProvisionedOverlays(conf.overlayImageDir()), new InterimTemplates(), status, ArpTable.system()));
+                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, ArpTable.system()));
         s.start();
         return s;
     }

@@ -374,9 +374,8 @@ public final class ProvisionServer implements AutoCloseable {
             return;
         }
         if (node.isEmpty()) {
-            Map<String, Object> data = new LinkedHashMap<>();
-            data.put("Hwaddr", req.hwaddr());
-            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), data, "unconfigured.ipxe");
+            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), IpxeVars.unknown(req.hwaddr()),
+                    "unconfigured.ipxe");
             return;
         }
         String name = node.get().ipxeTemplate().isEmpty() ? "default" : node.get().ipxeTemplate();
@@ -594,7 +593,7 @@ public final class ProvisionServer implements AutoCloseable {
     }
 
     private void renderTemplate(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node,
-                                Optional<Path> template, Map<String, Object> data, String sent) {
+                                Optional<Path> template, Object data, String sent) {
         if (template.isEmpty()) {
             log.warn("{}: {} template not found", node.map(BootNode::id).orElse(req.hwaddr()), sent);
             result(ex, req, node, 404, "NOT_FOUND");
@@ -604,8 +603,9 @@ public final class ProvisionServer implements AutoCloseable {
         try {
             text = d.templates().render(template.get(), data);
         } catch (TemplateRenderer.TemplateFailure e) {
-            log.error("{}: rendering {} failed: {}", node.map(BootNode::id).orElse(req.hwaddr()), template.get(),
-                    e.getMessage());
+            // Go's message names the template, line and column: "template: default.ipxe:12:3: ..."
+            log.error("{} ({}): rendering {} failed, answering 500: {}", node.map(BootNode::id).orElse("unknown node"),
+                    req.hwaddr(), template.get(), e.getMessage());
             sendText(ex, 500, "text/plain; charset=utf-8", "template error\n");
             return;
         }
@@ -637,8 +637,8 @@ public final class ProvisionServer implements AutoCloseable {
         d.status().record(e);
     }
 
-    Map<String, Object> templateData(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    /** Upstream's templateVars for a known node (spec §2.1). */
+    IpxeVars templateData(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
         String ipaddr = conf.ipaddr;
         if (ipaddr.isEmpty()) {
             // No ipaddr configured (upstream would autodetect): the address the client reached us on.
@@ -647,47 +647,33 @@ public final class ProvisionServer implements AutoCloseable {
         }
         String port = String.valueOf(conf.warewulf.port == 0 ? boundPort : conf.warewulf.port);
         String authority = ipaddr + ":" + port;
-        if (req.ipv6() && !conf.ipaddr6.isEmpty()) {
-            authority = "[" + conf.ipaddr6 + "]:" + port;
+        String ipaddr6 = IpxeVars.goIp(conf.ipaddr6);
+        if (req.ipv6() && !ipaddr6.isEmpty()) {
+            authority = "[" + ipaddr6 + "]:" + port;
         }
         String kernelVersion = n.kernelVersion();
         if (kernelVersion.isEmpty() && !n.imageName().isEmpty()) {
             kernelVersion = d.images().kernel(n.imageName(), "").map(ImageProvider.Kernel::version).orElse("");
         }
-        m.put("Id", n.id());
-        m.put("Hostname", n.id());
-        m.put("Fqdn", n.id());
-        m.put("Cluster", n.clusterName());
-        m.put("ImageName", n.imageName());
-        m.put("Ipxe", n.ipxeTemplate());
-        m.put("Hwaddr", req.hwaddr());
-        m.put("Ipaddr", ipaddr);
-        m.put("Ipaddr6", conf.ipaddr6);
-        m.put("Port", port);
-        m.put("Authority", authority);
-        m.put("TLS", conf.warewulf.tls);
-        m.put("KernelArgs", String.join(" ", n.kernelArgs()));
-        m.put("KernelVersion", kernelVersion);
-        m.put("Root", n.root());
-        m.put("Tags", n.tags());
-        Map<String, Object> netdevs = new LinkedHashMap<>();
-        n.netDevs().forEach((name, nd) -> {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("Device", nd.device());
-            x.put("Hwaddr", nd.hwaddr());
-            x.put("Ipaddr", nd.ipaddr());
-            x.put("Netmask", nd.netmask());
-            x.put("Gateway", nd.gateway());
-            x.put("Ipaddr6", nd.ipaddr6());
-            x.put("MTU", nd.mtu());
-            x.put("Type", nd.type());
-            x.put("Tags", nd.tags());
-            netdevs.put(name, x);
-        });
-        m.put("NetDevs", netdevs);
-        m.put("Message", "");
-        m.put("WaitTime", "");
-        return m;
+        IpxeVars v = new IpxeVars();
+        v.Id = n.id();
+        v.Hostname = n.id();
+        v.Fqdn = n.id();
+        v.Cluster = n.clusterName();
+        v.ImageName = n.imageName();
+        v.Ipxe = n.ipxeTemplate();
+        v.Hwaddr = req.hwaddr();
+        v.Ipaddr = ipaddr;
+        v.Ipaddr6 = ipaddr6;
+        v.Port = port;
+        v.Authority = authority;
+        v.TLS = conf.warewulf.tls;
+        v.KernelArgs = String.join(" ", n.kernelArgs());
+        v.KernelVersion = kernelVersion;
+        v.Root = n.root();
+        v.Tags = n.tags();
+        v.NetDevs = IpxeVars.netDevs(n.netDevs());
+        return v;
     }
 
     /** Site templates in {@code <sysconfdir>/warewulf/ipxe} win over ours in {@code <datadir>/warewulf/ipxe}. */

@@ -46,7 +46,7 @@ public final class RegistryNodeView implements NodeView {
     static BootNode toBootNode(Node n) {
         Map<String, BootNode.NetDev> devs = new LinkedHashMap<>();
         n.netDevs.forEach((name, d) -> devs.put(name, new BootNode.NetDev(d.device, d.hwaddr, d.ipaddr, d.netmask,
-                d.gateway, d.ipaddr6, d.mtu, d.type, d.tags)));
+                d.gateway, d.ipaddr6, d.mtu, d.type, d.tags, d.onboot, d.prefixlen6, d.gateway6, d.primary)));
         return new BootNode(n.id, n.clusterName, n.imageName, n.ipxeTemplate, n.assetKey,
                 n.kernel == null ? "" : n.kernel.version, n.kernel == null ? List.of() : n.kernel.args, n.root,
                 n.tags, devs);

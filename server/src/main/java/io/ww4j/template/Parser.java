@@ -226,6 +226,7 @@ final class Parser {
             }
             nodes.add(n);
         }
+        last = peekNonSpace(); // Go reports the line of the EOF token it peeked at
         throw error("unexpected EOF");
     }
 

@@ -147,7 +147,7 @@ class CurlTest {
         c.paths.sysconfdir = Files.createDirectories(tmp.resolve("notls/etc")).toString();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> new ProvisionServer(
                 new ProvisionServer.Deps(c, HttpWiring.NO_NODES, new ChrootImages(c),
-                        new ProvisionedOverlays(c.overlayImageDir()), new InterimTemplates(),
+                        new ProvisionedOverlays(c.overlayImageDir()), new GoTemplates(),
                         new io.ww4j.status.StatusTracker(), ArpTable.system()), "127.0.0.1"));
         assertTrue(e.getMessage().contains("warewulf.key"), e.getMessage());
     }

@@ -59,7 +59,7 @@ final class HttpFixture implements AutoCloseable {
             makeCert(root.resolve("etc/warewulf/tls"));
         }
         server = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
-                new ProvisionedOverlays(conf.overlayImageDir()), new InterimTemplates(), status, new ArpTable(arpFile)),
+                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, new ArpTable(arpFile)),
                 "127.0.0.1");
         server.start();
     }
