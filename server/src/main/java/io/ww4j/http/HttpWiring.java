@@ -33,12 +33,19 @@ public final class HttpWiring {
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeRegistry registry) {
-        return start(conf, status, registry == null ? NO_NODES : new RegistryNodeView(registry));
+        return start(conf, status, registry == null ? NO_NODES : new RegistryNodeView(registry),
+                registry == null ? FileRenderer.NONE : new RegistryFileRenderer(conf, registry));
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {
+        return start(conf, status, nodes, FileRenderer.NONE);
+    }
+
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes,
+                                        FileRenderer fileRenderer) {
         ProvisionServer s = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
-                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, ArpTable.system()));
+                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, ArpTable.system(),
+                fileRenderer));
         s.start();
         return s;
     }

@@ -57,7 +57,13 @@ public final class ProvisionServer implements AutoCloseable {
 
     /** Everything the server needs from the rest of warewulfd. */
     public record Deps(WarewulfConf conf, NodeView nodes, ImageProvider images, OverlayProvider overlays,
-                       TemplateRenderer templates, StatusTracker status, ArpTable arp) {}
+                       TemplateRenderer templates, StatusTracker status, ArpTable arp, FileRenderer fileRenderer) {
+        /** Without a node store to render {@code /files/?render} with (it then answers 500). */
+        public Deps(WarewulfConf conf, NodeView nodes, ImageProvider images, OverlayProvider overlays,
+                    TemplateRenderer templates, StatusTracker status, ArpTable arp) {
+            this(conf, nodes, images, overlays, templates, status, arp, FileRenderer.NONE);
+        }
+    }
 
     private final Deps d;
     private final WarewulfConf conf;
@@ -226,6 +232,7 @@ public final class ProvisionServer implements AutoCloseable {
     private static boolean mayBlock(HttpServerExchange ex, String first) {
         return switch (first) {
             case "status", "metrics", "system", "runtime", "overlay-system", "overlay-runtime" -> true;
+            case "files" -> ex.getQueryParameters().containsKey("render"); // Include() reads files
             case "provision" -> {
                 String stage = first(ex, "stage");
                 yield stage != null && (stage.equals("system") || stage.equals("runtime")
@@ -518,9 +525,9 @@ public final class ProvisionServer implements AutoCloseable {
                 return;
             }
         }
-        if (first(ex, "render") != null) {
-            // Rendering /files/ templates needs the overlay engine (not wired yet).
-            sendText(ex, 501, "text/plain; charset=utf-8", "render is not supported yet\n");
+        String render = first(ex, "render");
+        if (render != null) {
+            renderFile(ex, node.get(), relative, render, peerIp);
             return;
         }
         Optional<Path> file = SafePath.resolve(Path.of(conf.paths.wwfilesdir), relative);
@@ -532,6 +539,43 @@ public final class ProvisionServer implements AutoCloseable {
         if (!FileSender.send(ex, file.get(), () -> {})) {
             sendText(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
         }
+    }
+
+    /**
+     * {@code /files/<path>?render[=<node id>]}: renders {@code <path>} (ending in .ww) or
+     * {@code <path>.ww} for the identified node with the overlay engine (spec §1.6).
+     */
+    private void renderFile(HttpServerExchange ex, BootNode node, String relative, String render, String peerIp) {
+        if (!render.isEmpty() && !render.equals(node.id())) {
+            sendText(ex, 400, "text/plain; charset=utf-8", "render: " + render + " is not the requesting node\n");
+            return;
+        }
+        Path root = Path.of(conf.paths.wwfilesdir);
+        Optional<Path> template;
+        if (relative.endsWith(".ww")) {
+            template = SafePath.resolve(root, relative).filter(Files::isRegularFile);
+        } else {
+            template = SafePath.resolve(root, relative + ".ww").filter(Files::isRegularFile);
+            if (template.isEmpty() && SafePath.resolve(root, relative).isPresent()) {
+                sendText(ex, 400, "text/plain; charset=utf-8", "render: " + relative + " is not a template (.ww)\n");
+                return;
+            }
+        }
+        if (template.isEmpty()) {
+            sendText(ex, 404, "text/plain; charset=utf-8", "404 page not found\n");
+            return;
+        }
+        String text;
+        try {
+            text = d.fileRenderer().render(node.id(), template.get());
+        } catch (TemplateRenderer.TemplateFailure e) {
+            log.error("{}: rendering {} for /files/ failed, answering 500: {}", node.id(), template.get(),
+                    e.getMessage());
+            sendText(ex, 500, "text/plain; charset=utf-8", "template error\n");
+            return;
+        }
+        log.debug("{}: rendered {} for {}", node.id(), template.get(), peerIp);
+        sendText(ex, 200, "application/octet-stream", text);
     }
 
     // ---------------------------------------------------------------- helpers

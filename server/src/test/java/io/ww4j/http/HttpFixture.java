@@ -42,6 +42,12 @@ final class HttpFixture implements AutoCloseable {
     byte[] kernel;
 
     HttpFixture(Path root, Consumer<WarewulfConf> tweak) throws IOException {
+        this(root, tweak, null, null);
+    }
+
+    /** With another node view (e.g. a real registry) and a /files/ renderer; null: the in-memory nodes. */
+    HttpFixture(Path root, Consumer<WarewulfConf> tweak, NodeView view,
+                java.util.function.Function<WarewulfConf, FileRenderer> renderer) throws IOException {
         this.root = root;
         conf.ipaddr = "127.0.0.1";
         conf.warewulf.port = 0;
@@ -58,9 +64,9 @@ final class HttpFixture implements AutoCloseable {
         if (conf.warewulf.tls) {
             makeCert(root.resolve("etc/warewulf/tls"));
         }
-        server = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
-                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, new ArpTable(arpFile)),
-                "127.0.0.1");
+        server = new ProvisionServer(new ProvisionServer.Deps(conf, view == null ? nodes : view,
+                new ChrootImages(conf), new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status,
+                new ArpTable(arpFile), renderer == null ? FileRenderer.NONE : renderer.apply(conf)), "127.0.0.1");
         server.start();
     }
 
