@@ -116,6 +116,7 @@ cmp <(curl -fs "$NG_URL") "$WORK/provision/images/bench.img" || { echo "nginx se
 # wrk's "Transfer/sec" in MiB/s
 rate() { awk '/Transfer\/sec/ { v=$2; u=substr(v, length(v)-1); n=substr(v, 1, length(v)-2);
           if (u=="GB") n*=1024; else if (u=="KB") n/=1024; else if (u!="MB") n=v/1048576; printf "%.1f", n }'; }
+if [ -z "${SKIP_IMAGE:-}" ]; then
 echo "== image download: $CONNS clients, ${SIZE_MB} MiB image, ${DUR}s per run, $ROUNDS rounds"
 ng_sum=0; ww_sum=0
 for r in $(seq 1 "$ROUNDS"); do
@@ -126,6 +127,8 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 printf "image download: nginx %.1f MiB/s, ww4j %.1f MiB/s, ratio ww4j/nginx = %.2f (goal >= 0.90)\n" \
     "$(echo "$ng_sum / $ROUNDS" | bc -l)" "$(echo "$ww_sum / $ROUNDS" | bc -l)" "$(echo "$ww_sum / $ng_sum" | bc -l)"
+
+fi
 
 echo "== iPXE scripts: $NODES distinct nodes"
 curl -fs "http://127.0.0.1:$PORT/ipxe/02:00:00:00:00:07" | grep -q "set hwaddr 02:00:00:00:00:07" || { echo "bad iPXE script"; exit 1; }

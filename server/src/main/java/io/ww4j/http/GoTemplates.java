@@ -22,7 +22,24 @@ public final class GoTemplates implements TemplateRenderer {
     private final Map<Path, Parsed> cache = new ConcurrentHashMap<>();
 
     /** A parsed file and the file state it came from; {@code error} is set when it did not parse. */
-    private record Parsed(long mtime, long size, Template template, TemplateException error) {}
+    private record Parsed(long mtime, long size, Template template, TemplateException error) implements Loaded {
+        @Override
+        public long stamp() {
+            return mtime * 31 + size;
+        }
+
+        @Override
+        public String render(Object data) throws TemplateFailure {
+            try {
+                if (error != null) {
+                    throw error;
+                }
+                return template.render(data);
+            } catch (TemplateException e) {
+                throw new TemplateFailure(e.getMessage(), e);
+            }
+        }
+    }
 
     public GoTemplates() {
         this(Sprig.functions());
@@ -33,22 +50,8 @@ public final class GoTemplates implements TemplateRenderer {
     }
 
     @Override
-    public String render(Path file, Object data) throws TemplateFailure {
-        Parsed p = parsed(file);
-        try {
-            if (p.error() != null) {
-                throw p.error();
-            }
-            return p.template().render(data);
-        } catch (TemplateException e) {
-            throw new TemplateFailure(e.getMessage(), e);
-        }
-    }
-
-    /** The template's state stamp: changes whenever the file is edited (used to key render caches). */
-    public long stamp(Path file) throws TemplateFailure {
-        Parsed p = parsed(file);
-        return p.mtime() * 31 + p.size();
+    public Loaded load(Path file) throws TemplateFailure {
+        return parsed(file);
     }
 
     private Parsed parsed(Path file) throws TemplateFailure {

@@ -109,20 +109,36 @@ public final class IpxeVars {
         try {
             if (t.indexOf(':') >= 0) {
                 // contains ':': the JDK parses it as an IPv6 literal or fails, it never resolves it
-                return t.matches("[0-9A-Fa-f:.]+") ? InetAddress.getByName(t) : null;
-            }
-            String[] parts = t.split("\\.", -1);
-            if (parts.length != 4) {
-                return null;
+                for (int i = 0; i < t.length(); i++) {
+                    char c = t.charAt(i);
+                    if (Character.digit(c, 16) < 0 && c != ':' && c != '.') {
+                        return null;
+                    }
+                }
+                return InetAddress.getByName(t);
             }
             byte[] b = new byte[4];
-            for (int i = 0; i < 4; i++) {
-                if (!parts[i].matches("0|[1-9]\\d{0,2}") || Integer.parseInt(parts[i]) > 255) {
-                    return null; // Go rejects leading zeros and octets above 255
+            int part = 0;
+            int value = 0;
+            int digits = 0;
+            for (int i = 0; i <= t.length(); i++) {
+                char c = i < t.length() ? t.charAt(i) : '.';
+                if (c == '.') {
+                    // Go rejects empty parts, leading zeros and octets above 255
+                    if (digits == 0 || value > 255 || part > 3 || digits > 1 && t.charAt(i - digits) == '0') {
+                        return null;
+                    }
+                    b[part++] = (byte) value;
+                    value = 0;
+                    digits = 0;
+                } else if (c >= '0' && c <= '9' && digits < 3) {
+                    value = value * 10 + (c - '0');
+                    digits++;
+                } else {
+                    return null;
                 }
-                b[i] = (byte) Integer.parseInt(parts[i]);
             }
-            return InetAddress.getByAddress(b);
+            return part == 4 ? InetAddress.getByAddress(b) : null;
         } catch (UnknownHostException e) {
             return null;
         }

@@ -21,9 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -84,6 +84,7 @@ public final class ProvisionServer implements AutoCloseable {
     public ProvisionServer(Deps deps, String bindHost) {
         this.d = deps;
         this.conf = deps.conf();
+        this.ipaddr6 = IpxeVars.goIp(conf.ipaddr6);
         this.bindHost = bindHost == null ? "::" : bindHost;
         this.bytesSent = Counter.builder("ww4j_http_sent_bytes").description("response bytes sent")
                 .register(metrics);
@@ -168,7 +169,7 @@ public final class ProvisionServer implements AutoCloseable {
 
     private void handle(HttpServerExchange ex) {
         // Collapse "//": shim asks for /efiboot//grub.efi and cannot follow a redirect (§1.2).
-        String path = ex.getRequestPath().replaceAll("/{2,}", "/");
+        String path = foldSlashes(ex.getRequestPath());
         String[] seg = path.split("/", -1);
         String first = seg.length > 1 ? seg[1] : "";
         // Lookups, renders and file serving are quick and stay on the IO thread; whatever may block
@@ -181,8 +182,7 @@ public final class ProvisionServer implements AutoCloseable {
             String routeTag = routeName(first, seg.length);
             if (ex.putAttachment(COUNTED, Boolean.TRUE) == null) {
                 ex.addExchangeCompleteListener((e, next) -> {
-                    metrics.counter("ww4j_http_requests", "route", routeTag, "code",
-                            String.valueOf(e.getStatusCode())).increment();
+                    requestCounter(routeTag, e.getStatusCode()).increment();
                     bytesSent.increment(e.getResponseBytesSent());
                     next.proceed();
                 });
@@ -226,6 +226,20 @@ public final class ProvisionServer implements AutoCloseable {
         }
     }
 
+    private static String foldSlashes(String p) {
+        if (p.indexOf("//") < 0) {
+            return p;
+        }
+        StringBuilder b = new StringBuilder(p.length());
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            if (c != '/' || b.isEmpty() || b.charAt(b.length() - 1) != '/') {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
     private static final io.undertow.util.AttachmentKey<Boolean> COUNTED =
             io.undertow.util.AttachmentKey.create(Boolean.class);
 
@@ -250,6 +264,13 @@ public final class ProvisionServer implements AutoCloseable {
             return "metrics";
         }
         return PREFIXES.contains(first) ? first : "other";
+    }
+
+    private final Map<String, Counter> requestCounters = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Counter requestCounter(String route, int code) {
+        return requestCounters.computeIfAbsent(route + ' ' + code, k -> metrics.counter("ww4j_http_requests",
+                "route", route, "code", String.valueOf(code)));
     }
 
     private final Map<String, AtomicInteger> stageGauges = new java.util.concurrent.ConcurrentHashMap<>();
@@ -381,12 +402,11 @@ public final class ProvisionServer implements AutoCloseable {
             return;
         }
         if (node.isEmpty()) {
-            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), IpxeVars.unknown(req.hwaddr()),
-                    "unconfigured.ipxe");
+            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), "unconfigured.ipxe");
             return;
         }
         String name = node.get().ipxeTemplate().isEmpty() ? "default" : node.get().ipxeTemplate();
-        renderTemplate(ex, req, node, findIpxeTemplate(name), templateData(ex, req, node.get()), name + ".ipxe");
+        renderTemplate(ex, req, node, findIpxeTemplate(name), name + ".ipxe");
     }
 
     private void grub(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
@@ -394,7 +414,7 @@ public final class ProvisionServer implements AutoCloseable {
             sendEmpty(ex, 404);
             return;
         }
-        renderTemplate(ex, req, node, findGrubTemplate(), templateData(ex, req, node.get()), "grub.cfg.ww");
+        renderTemplate(ex, req, node, findGrubTemplate(), "grub.cfg.ww");
     }
 
     private void kernel(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
@@ -472,7 +492,7 @@ public final class ProvisionServer implements AutoCloseable {
         }
         String file = req.efiFile();
         if (file.equals("grub.cfg")) {
-            renderTemplate(ex, req, node, findGrubTemplate(), templateData(ex, req, node.get()), "grub.cfg.ww");
+            renderTemplate(ex, req, node, findGrubTemplate(), "grub.cfg.ww");
             return;
         }
         boolean shim = file.equals("shim.efi");
@@ -636,16 +656,34 @@ public final class ProvisionServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Renders an iPXE/GRUB template for the node (or the unknown MAC) and sends it. The text is kept
+     * per (template, MAC) and reused while the template file, the node and every other input of
+     * its templateVars are unchanged, so a node asking again (iPXE retries, reboots) costs a lookup.
+     */
     private void renderTemplate(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node,
-                                Optional<Path> template, Object data, String sent) {
+                                Optional<Path> template, String sent) {
         if (template.isEmpty()) {
             log.warn("{}: {} template not found", node.map(BootNode::id).orElse(req.hwaddr()), sent);
             result(ex, req, node, 404, "NOT_FOUND");
             return;
         }
-        String text;
+        byte[] body;
         try {
-            text = d.templates().render(template.get(), data);
+            TemplateRenderer.Loaded t = d.templates().load(template.get());
+            ScriptInputs in = node.isPresent() ? inputs(ex, req, node.get()) : ScriptInputs.unknown(req.hwaddr());
+            String key = template.get() + "\0" + req.hwaddr();
+            Rendered r = rendered.get(key);
+            if (KEEP_SCRIPTS && r != null && r.stamp() == t.stamp() && r.inputs().equals(in) && Objects.equals(r.node(), node.orElse(null))) {
+                body = r.body();
+            } else {
+                Object data = node.isPresent() ? templateData(in, node.get()) : IpxeVars.unknown(req.hwaddr());
+                body = t.render(data).getBytes(StandardCharsets.UTF_8);
+                if (rendered.size() >= MAX_RENDERED) {
+                    rendered.clear(); // bounded: many bogus MACs must not grow the heap
+                }
+                rendered.put(key, new Rendered(t.stamp(), in, node.orElse(null), body));
+            }
         } catch (TemplateRenderer.TemplateFailure e) {
             // Go's message names the template, line and column: "template: default.ipxe:12:3: ..."
             log.error("{} ({}): rendering {} failed, answering 500: {}", node.map(BootNode::id).orElse("unknown node"),
@@ -653,12 +691,27 @@ public final class ProvisionServer implements AutoCloseable {
             sendText(ex, 500, "text/plain; charset=utf-8", "template error\n");
             return;
         }
-        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         record(req, node, sent, body.length, true, "");
         ex.setStatusCode(200);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text");
         ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, body.length);
         ex.getResponseSender().send(java.nio.ByteBuffer.wrap(body));
+    }
+
+    private static final int MAX_RENDERED = 200_000;
+    /** Benchmark knob ({@code -Dww4j.http.keepScripts=false}): render every request, to measure a cold boot storm. */
+    private static final boolean KEEP_SCRIPTS = !"false".equals(System.getProperty("ww4j.http.keepScripts"));
+    private final Map<String, Rendered> rendered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A rendered script and everything it was rendered from. */
+    private record Rendered(long stamp, ScriptInputs inputs, BootNode node, byte[] body) {}
+
+    /** The inputs of templateVars besides the node: request MAC and the server's side (spec §2.1). */
+    private record ScriptInputs(String hwaddr, String ipaddr, String ipaddr6, String port, String authority,
+                                boolean tls, String kernelVersion) {
+        static ScriptInputs unknown(String hwaddr) {
+            return new ScriptInputs(hwaddr, "", "", "", "", false, "");
+        }
     }
 
     /** A failure that upstream records in the status table (BAD_REQUEST, NOT_FOUND, BAD_ASSET). */
@@ -681,8 +734,10 @@ public final class ProvisionServer implements AutoCloseable {
         d.status().record(e);
     }
 
-    /** Upstream's templateVars for a known node (spec §2.1). */
-    IpxeVars templateData(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
+    /** warewulf.conf ipaddr6 as Go prints a net.IP (compressed, lower case). */
+    private final String ipaddr6;
+
+    private ScriptInputs inputs(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
         String ipaddr = conf.ipaddr;
         if (ipaddr.isEmpty()) {
             // No ipaddr configured (upstream would autodetect): the address the client reached us on.
@@ -690,15 +745,16 @@ public final class ProvisionServer implements AutoCloseable {
             ipaddr = local.getAddress() instanceof Inet6Address ? "" : local.getAddress().getHostAddress();
         }
         String port = String.valueOf(conf.warewulf.port == 0 ? boundPort : conf.warewulf.port);
-        String authority = ipaddr + ":" + port;
-        String ipaddr6 = IpxeVars.goIp(conf.ipaddr6);
-        if (req.ipv6() && !ipaddr6.isEmpty()) {
-            authority = "[" + ipaddr6 + "]:" + port;
-        }
+        String authority = req.ipv6() && !ipaddr6.isEmpty() ? "[" + ipaddr6 + "]:" + port : ipaddr + ":" + port;
         String kernelVersion = n.kernelVersion();
         if (kernelVersion.isEmpty() && !n.imageName().isEmpty()) {
             kernelVersion = d.images().kernel(n.imageName(), "").map(ImageProvider.Kernel::version).orElse("");
         }
+        return new ScriptInputs(req.hwaddr(), ipaddr, ipaddr6, port, authority, conf.warewulf.tls, kernelVersion);
+    }
+
+    /** Upstream's templateVars for a known node (spec §2.1). */
+    private static IpxeVars templateData(ScriptInputs in, BootNode n) {
         IpxeVars v = new IpxeVars();
         v.Id = n.id();
         v.Hostname = n.id();
@@ -706,14 +762,14 @@ public final class ProvisionServer implements AutoCloseable {
         v.Cluster = n.clusterName();
         v.ImageName = n.imageName();
         v.Ipxe = n.ipxeTemplate();
-        v.Hwaddr = req.hwaddr();
-        v.Ipaddr = ipaddr;
-        v.Ipaddr6 = ipaddr6;
-        v.Port = port;
-        v.Authority = authority;
-        v.TLS = conf.warewulf.tls;
+        v.Hwaddr = in.hwaddr();
+        v.Ipaddr = in.ipaddr();
+        v.Ipaddr6 = in.ipaddr6();
+        v.Port = in.port();
+        v.Authority = in.authority();
+        v.TLS = in.tls();
         v.KernelArgs = String.join(" ", n.kernelArgs());
-        v.KernelVersion = kernelVersion;
+        v.KernelVersion = in.kernelVersion();
         v.Root = n.root();
         v.Tags = n.tags();
         v.NetDevs = IpxeVars.netDevs(n.netDevs());

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link NodeView} over the node package's registry: merged nodes, discovery through the store. */
 public final class RegistryNodeView implements NodeView {
@@ -15,10 +16,28 @@ public final class RegistryNodeView implements NodeView {
         this.registry = registry;
     }
 
+    /** Converted nodes by MAC, each tagged with the registry generation it was read at. */
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    private record Cached(long generation, BootNode node) {}
+
     @Override
     public Optional<BootNode> byHwaddr(String hwaddr) {
         try {
-            return registry.byHwaddr(hwaddr).map(RegistryNodeView::toBootNode);
+            // Read the generation first: an entry is never older than the generation it is filed under.
+            long gen = registry.generation();
+            Cached c = cache.get(hwaddr);
+            if (c != null && c.generation() == gen) {
+                return Optional.of(c.node());
+            }
+            Optional<BootNode> n = registry.byHwaddr(hwaddr).map(RegistryNodeView::toBootNode);
+            if (n.isPresent()) {
+                if (cache.size() >= 200_000) {
+                    cache.clear();
+                }
+                cache.put(hwaddr, new Cached(gen, n.get()));
+            }
+            return n;
         } catch (RuntimeException e) {
             throw new DiscoveryException("node lookup of " + hwaddr + " failed: " + e.getMessage(), e);
         }

@@ -4,7 +4,20 @@ import java.nio.file.Path;
 
 /** Renders an iPXE/GRUB template file (Go text/template + sprig) with {@link IpxeVars} or other data. */
 public interface TemplateRenderer {
-    String render(Path template, Object data) throws TemplateFailure;
+    /** The template as the file is now (parsed once per version of the file). */
+    Loaded load(Path template) throws TemplateFailure;
+
+    default String render(Path template, Object data) throws TemplateFailure {
+        return load(template).render(data);
+    }
+
+    /** One version of a template file. */
+    interface Loaded {
+        /** Changes whenever the file changes: equal stamps and equal data render equal text. */
+        long stamp();
+
+        String render(Object data) throws TemplateFailure;
+    }
 
     /** Parse or execution error, worded as Go words it: the request gets a 500 and no partial output. */
     final class TemplateFailure extends Exception {

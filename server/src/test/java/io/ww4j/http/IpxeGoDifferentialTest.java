@@ -172,4 +172,43 @@ class IpxeGoDifferentialTest {
         Files.setLastModifiedTime(p, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
         assertEquals("#!ipxe\necho two S5 and more\n", text(f.get("/ipxe/aa:bb:cc:dd:ee:91")));
     }
+
+    @Test
+    void keptScriptsFollowNodeImageAndTemplateChanges() throws Exception {
+        String mac = "aa:bb:cc:dd:ee:a7";
+        Path p = f.root.resolve("etc/warewulf/ipxe/kept.ipxe");
+        Files.writeString(p, "#!ipxe\n{{.Id}} {{.KernelArgs}} {{.KernelVersion}}\n");
+        f.nodes.add(node("k1", mac, "kept").withKernel("", List.of("a")));
+        String kv = kernelVersion();
+        assertEquals("#!ipxe\nk1 a " + kv + "\n", text(f.get("/ipxe/" + mac)));
+        assertEquals("#!ipxe\nk1 a " + kv + "\n", text(f.get("/ipxe/" + mac))); // served again from memory
+        // the node changes (same MAC): the script follows
+        f.nodes.add(node("k1", mac, "kept").withKernel("", List.of("b")));
+        assertEquals("#!ipxe\nk1 b " + kv + "\n", text(f.get("/ipxe/" + mac)));
+        // a newer kernel appears in the image: KernelVersion follows
+        Path boot = f.root.resolve("chroots/rocky/rootfs/boot");
+        Files.write(boot.resolve("vmlinuz-6.9.0-1-amd64"), new byte[100]);
+        Files.setLastModifiedTime(boot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 7000));
+        try {
+            String now = text(f.get("/ipxe/" + mac));
+            assertTrue(now.startsWith("#!ipxe\nk1 b 6.9.0-1"), now);
+        } finally {
+            Files.delete(boot.resolve("vmlinuz-6.9.0-1-amd64"));
+            Files.setLastModifiedTime(boot, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 9000));
+        }
+    }
+
+    @Test
+    void goIpParsingNeverResolvesNames() {
+        assertEquals("10.0.0.1", IpxeVars.ip("10.0.0.1").getHostAddress());
+        assertEquals("10.0.0.1", IpxeVars.ip("10.0.0.1/24").getHostAddress());
+        for (String bad : new String[] {"010.0.0.1", "256.1.1.1", "1.2.3", "1.2.3.4.5", "1..2.3", "localhost",
+                "node1.example.com", "1.2.3.4a", "::g", ""}) {
+            assertNull(IpxeVars.ip(bad), bad);
+        }
+        assertEquals("2001:db8::1", IpxeVars.goIp("2001:0DB8:0:0:0:0:0:1"));
+        assertEquals("2001:db8:0:1:0:0:0:1".replace(":0:0:0:", "::"), IpxeVars.goIp("2001:db8:0:1::1"));
+        assertEquals("1.2.3.4", IpxeVars.goIp("::ffff:1.2.3.4"));
+        assertEquals("fe80::1:0:0:1", IpxeVars.goIp("fe80:0:0:0:1:0:0:1"));
+    }
 }
