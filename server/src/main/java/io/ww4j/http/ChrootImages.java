@@ -5,6 +5,7 @@ import io.ww4j.image.Kernels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,13 +21,26 @@ public final class ChrootImages implements ImageProvider {
     private final Path imageDir;
     private final Path chrootDir;
 
+    private final long recheckNanos;
+
+    /** Kernel choices are looked at again at most once a second. */
     public ChrootImages(WarewulfConf conf) {
-        this(conf.imageDir(), conf.chrootDir());
+        this(conf, Duration.ofSeconds(1));
+    }
+
+    /** @param recheck how long a detected kernel is trusted before the chroot's boot/ is looked at again */
+    public ChrootImages(WarewulfConf conf, Duration recheck) {
+        this(conf.imageDir(), conf.chrootDir(), recheck);
     }
 
     public ChrootImages(Path imageDir, Path chrootDir) {
+        this(imageDir, chrootDir, Duration.ofSeconds(1));
+    }
+
+    public ChrootImages(Path imageDir, Path chrootDir, Duration recheck) {
         this.imageDir = imageDir;
         this.chrootDir = chrootDir;
+        this.recheckNanos = recheck.toNanos();
     }
 
     private static boolean validName(String name) {
@@ -54,7 +68,7 @@ public final class ChrootImages implements ImageProvider {
     /** Detected kernels per (image, version), valid while the mtimes of boot/ and lib/modules/ stay. */
     private final Map<String, Detected> detected = new ConcurrentHashMap<>();
 
-    private record Detected(long stamp, Optional<Kernel> kernel) {}
+    private record Detected(long stamp, long checkedAt, Optional<Kernel> kernel) {}
 
     private static long stamp(Path root) {
         long s = 0;
@@ -70,18 +84,24 @@ public final class ChrootImages implements ImageProvider {
 
     @Override
     public Optional<Kernel> kernel(String imageName, String kernelVersion) {
+        String key = imageName + "\0" + kernelVersion;
+        long now = System.nanoTime();
+        Detected hit = detected.get(key);
+        if (hit != null && now - hit.checkedAt() < recheckNanos) {
+            return hit.kernel(); // checked moments ago: every iPXE request of a boot storm asks this
+        }
         Optional<Path> root = rootfs(imageName);
         if (root.isEmpty()) {
+            detected.remove(key);
             return Optional.empty();
         }
         long stamp = stamp(root.get());
-        String key = imageName + "\0" + kernelVersion;
-        Detected hit = detected.get(key);
         if (hit != null && hit.stamp() == stamp && hit.kernel().map(k -> Files.isRegularFile(k.file())).orElse(true)) {
+            detected.put(key, new Detected(stamp, now, hit.kernel()));
             return hit.kernel();
         }
         Optional<Kernel> k = detect(root.get(), kernelVersion);
-        detected.put(key, new Detected(stamp, k));
+        detected.put(key, new Detected(stamp, now, k));
         return k;
     }
 

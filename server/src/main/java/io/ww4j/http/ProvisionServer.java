@@ -85,6 +85,9 @@ public final class ProvisionServer implements AutoCloseable {
         this.d = deps;
         this.conf = deps.conf();
         this.ipaddr6 = IpxeVars.goIp(conf.ipaddr6);
+        this.grubCandidates = List.of(conf.sysconfDir().resolve("grub").resolve("grub.cfg.ww"),
+                Path.of(conf.paths.datadir, "warewulf", "grub", "grub.cfg.ww"),
+                Path.of(conf.paths.datadir, "warewulf", "ipxe", "grub.cfg.ww"));
         this.bindHost = bindHost == null ? "::" : bindHost;
         this.bytesSent = Counter.builder("ww4j_http_sent_bytes").description("response bytes sent")
                 .register(metrics);
@@ -402,11 +405,11 @@ public final class ProvisionServer implements AutoCloseable {
             return;
         }
         if (node.isEmpty()) {
-            renderTemplate(ex, req, node, findIpxeTemplate("unconfigured"), "unconfigured.ipxe");
+            renderTemplate(ex, req, node, ipxeTemplate("unconfigured"), "unconfigured.ipxe");
             return;
         }
         String name = node.get().ipxeTemplate().isEmpty() ? "default" : node.get().ipxeTemplate();
-        renderTemplate(ex, req, node, findIpxeTemplate(name), name + ".ipxe");
+        renderTemplate(ex, req, node, ipxeTemplate(name), name + ".ipxe");
     }
 
     private void grub(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
@@ -414,7 +417,7 @@ public final class ProvisionServer implements AutoCloseable {
             sendEmpty(ex, 404);
             return;
         }
-        renderTemplate(ex, req, node, findGrubTemplate(), "grub.cfg.ww");
+        renderTemplate(ex, req, node, grubTemplate(), "grub.cfg.ww");
     }
 
     private void kernel(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node) {
@@ -492,7 +495,7 @@ public final class ProvisionServer implements AutoCloseable {
         }
         String file = req.efiFile();
         if (file.equals("grub.cfg")) {
-            renderTemplate(ex, req, node, findGrubTemplate(), "grub.cfg.ww");
+            renderTemplate(ex, req, node, grubTemplate(), "grub.cfg.ww");
             return;
         }
         boolean shim = file.equals("shim.efi");
@@ -662,19 +665,23 @@ public final class ProvisionServer implements AutoCloseable {
      * its templateVars are unchanged, so a node asking again (iPXE retries, reboots) costs a lookup.
      */
     private void renderTemplate(HttpServerExchange ex, ProvisionRequest req, Optional<BootNode> node,
-                                Optional<Path> template, String sent) {
-        if (template.isEmpty()) {
-            log.warn("{}: {} template not found", node.map(BootNode::id).orElse(req.hwaddr()), sent);
-            result(ex, req, node, 404, "NOT_FOUND");
-            return;
-        }
+                                List<Path> candidates, String sent) {
         byte[] body;
+        Path file = candidates.isEmpty() ? null : candidates.get(0);
         try {
-            TemplateRenderer.Loaded t = d.templates().load(template.get());
+            Optional<TemplateRenderer.Loaded> found = d.templates().find(candidates);
+            if (found.isEmpty()) {
+                log.warn("{}: {} template not found", node.map(BootNode::id).orElse(req.hwaddr()), sent);
+                result(ex, req, node, 404, "NOT_FOUND");
+                return;
+            }
+            TemplateRenderer.Loaded t = found.get();
+            file = t.path();
             ScriptInputs in = node.isPresent() ? inputs(ex, req, node.get()) : ScriptInputs.unknown(req.hwaddr());
-            String key = template.get() + "\0" + req.hwaddr();
+            String key = file + "\0" + req.hwaddr();
             Rendered r = rendered.get(key);
-            if (KEEP_SCRIPTS && r != null && r.stamp() == t.stamp() && r.inputs().equals(in) && Objects.equals(r.node(), node.orElse(null))) {
+            if (KEEP_SCRIPTS && r != null && r.stamp() == t.stamp() && r.inputs().equals(in)
+                    && Objects.equals(r.node(), node.orElse(null))) {
                 body = r.body();
             } else {
                 Object data = node.isPresent() ? templateData(in, node.get()) : IpxeVars.unknown(req.hwaddr());
@@ -687,7 +694,7 @@ public final class ProvisionServer implements AutoCloseable {
         } catch (TemplateRenderer.TemplateFailure e) {
             // Go's message names the template, line and column: "template: default.ipxe:12:3: ..."
             log.error("{} ({}): rendering {} failed, answering 500: {}", node.map(BootNode::id).orElse("unknown node"),
-                    req.hwaddr(), template.get(), e.getMessage());
+                    req.hwaddr(), file, e.getMessage());
             sendText(ex, 500, "text/plain; charset=utf-8", "template error\n");
             return;
         }
@@ -777,28 +784,21 @@ public final class ProvisionServer implements AutoCloseable {
     }
 
     /** Site templates in {@code <sysconfdir>/warewulf/ipxe} win over ours in {@code <datadir>/warewulf/ipxe}. */
-    private Optional<Path> findIpxeTemplate(String name) {
+    private List<Path> ipxeTemplate(String name) {
         if (name.contains("/") || name.contains("\\") || name.startsWith(".")) {
-            return Optional.empty();
+            return List.of();
         }
-        return firstFile(conf.ipxeTemplateDir().resolve(name + ".ipxe"),
-                Path.of(conf.paths.datadir, "warewulf", "ipxe", name + ".ipxe"));
+        return ipxeCandidates.computeIfAbsent(name, n -> List.of(conf.ipxeTemplateDir().resolve(n + ".ipxe"),
+                Path.of(conf.paths.datadir, "warewulf", "ipxe", n + ".ipxe")));
     }
 
-    private Optional<Path> findGrubTemplate() {
-        return firstFile(conf.sysconfDir().resolve("grub").resolve("grub.cfg.ww"),
-                Path.of(conf.paths.datadir, "warewulf", "grub", "grub.cfg.ww"),
-                Path.of(conf.paths.datadir, "warewulf", "ipxe", "grub.cfg.ww"));
+    private final Map<String, List<Path>> ipxeCandidates = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private List<Path> grubTemplate() {
+        return grubCandidates;
     }
 
-    private static Optional<Path> firstFile(Path... candidates) {
-        for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
-    }
+    private final List<Path> grubCandidates;
 
     private static String first(HttpServerExchange ex, String name) {
         Deque<String> v = ex.getQueryParameters().get(name);

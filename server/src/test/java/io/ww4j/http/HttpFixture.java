@@ -65,7 +65,8 @@ final class HttpFixture implements AutoCloseable {
             makeCert(root.resolve("etc/warewulf/tls"));
         }
         server = new ProvisionServer(new ProvisionServer.Deps(conf, view == null ? nodes : view,
-                new ChrootImages(conf), new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status,
+                new ChrootImages(conf, Duration.ZERO), new ProvisionedOverlays(conf.overlayImageDir()),
+                new GoTemplates(io.ww4j.template.Sprig.functions(), Duration.ZERO), status,
                 new ArpTable(arpFile), renderer == null ? FileRenderer.NONE : renderer.apply(conf)), "127.0.0.1");
         server.start();
     }
