@@ -9,6 +9,10 @@
 # 2. iPXE scripts: wrk cycles through NODES (10,000) distinct node MACs on /ipxe/<mac>
 #    (each a node lookup + template render). Reported: requests/s (goal >= 5,000) and non-2xx.
 #
+# SKIP_IMAGE=1 runs only part 2. WW4J_SERVER_OPTS=-Dww4j.http.keepScripts=false makes warewulfd
+# render every request (no kept scripts): the cost of a cold boot storm where each node asks once.
+# PORT / NGINX_PORT move the listeners when another warewulfd already uses the defaults.
+#
 # Installs nginx-light and wrk with apt-get when missing. Everything else lives in $WORK.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
