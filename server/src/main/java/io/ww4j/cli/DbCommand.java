@@ -27,9 +27,8 @@ final class DbCommand extends WwCommand {
         return 0;
     }
 
-    /** The node database of this invocation: the daemon's own, or opened in-process (first-start import included). */
     static NodeStore store(Session s) {
-        return s.context().component(NodeStore.class, () -> NodeStore.openForDaemon(s.conf()));
+        return NodeDb.store(s);
     }
 
     @Command(name = "import", description = "Load a nodes.conf (or a per-node YAML map) into the node database. "

@@ -47,19 +47,16 @@ public final class ImageCommand implements Runnable {
             return new ImageStore(session().conf(), session().out());
         }
 
-        /** Merged nodes, or none when no node database is available to this process. */
+        /** Merged nodes of the node database (the daemon's, or opened in-process). */
         List<Node> nodes() {
-            NodeRegistry r = session().context().componentOrNull(NodeRegistry.class);
-            return r == null ? List.of() : r.all();
+            return NodeDb.store(session()).all();
         }
 
         List<Profile> rawUsers(String image) {
-            NodeRegistry r = session().context().componentOrNull(NodeRegistry.class);
+            NodeRegistry r = NodeDb.store(session());
             List<Profile> out = new ArrayList<>();
-            if (r != null) {
-                r.raw().nodes.values().stream().filter(n -> image.equals(n.imageName)).forEach(out::add);
-                r.raw().profiles.values().stream().filter(p -> image.equals(p.imageName)).forEach(out::add);
-            }
+            r.raw().nodes.values().stream().filter(n -> image.equals(n.imageName)).forEach(out::add);
+            r.raw().profiles.values().stream().filter(p -> image.equals(p.imageName)).forEach(out::add);
             return out;
         }
 

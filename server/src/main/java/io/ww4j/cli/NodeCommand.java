@@ -7,6 +7,7 @@ import io.ww4j.node.Node;
 import io.ww4j.node.NodesConf;
 import io.ww4j.node.NodesConfException;
 import io.ww4j.node.NodesConfReader;
+import io.ww4j.node.Tx;
 import io.ww4j.status.BootEvent;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,18 +87,18 @@ final class NodeCommand extends WwCommand {
             if (ids.isEmpty()) {
                 throw new CliException("no node names given");
             }
-            db.update(conf -> {
+            db.update(tx -> {
                 int i = 0;
                 for (String id : ids) {
-                    if (conf.nodes.containsKey(id)) {
+                    if (tx.node(id).isPresent()) {
                         throw new CliException("failed to add node: nodename already exists: " + id);
                     }
                     Node n = new Node(id);
-                    if (flags.profiles == null && conf.profiles.containsKey("default")) {
+                    if (flags.profiles == null && tx.profile("default").isPresent()) {
                         n.profiles.add("default");
                     }
                     flags.apply(n, nodeOnly, i++);
-                    conf.nodes.put(id, n);
+                    tx.putNode(n);
                 }
             });
             ids.forEach(id -> s.info("Added node: %s", id));
@@ -150,11 +151,10 @@ final class NodeCommand extends WwCommand {
                 edit(n);
                 changes.put(id, ChangeSummary.diff(raw.get(id), n));
             }
-            return confirmAndApply(s, db, ids, changes, yes, "node(s)", conf -> {
+            return confirmAndApply(s, db, ids, changes, yes, "node(s)", tx -> {
                 for (String id : ids) {
-                    Node n = conf.nodes.get(id);
-                    if (n != null) {
-                        edit(n);
+                    if (tx.node(id).isPresent()) {
+                        edit(tx.editNode(id));
                     }
                 }
             });
@@ -168,7 +168,7 @@ final class NodeCommand extends WwCommand {
 
     /** Shared by node/profile set and unset: summary, prompt (or -y), commit. */
     static int confirmAndApply(Session s, NodeDb db, List<String> ids, Map<String, List<String>> changes, boolean yes,
-                               String what, java.util.function.Consumer<NodesConf> edit) {
+                               String what, java.util.function.Consumer<Tx> edit) {
         String summary = ChangeSummary.render(changes);
         if (summary.isEmpty()) {
             s.info("No changes to apply.");
@@ -225,11 +225,10 @@ final class NodeCommand extends WwCommand {
                 flags.apply(n, f, no);
                 changes.put(id, ChangeSummary.diff(raw.get(id), n));
             }
-            int rc = confirmAndApply(s, db, ids, changes, yes, "node(s)", conf -> {
+            int rc = confirmAndApply(s, db, ids, changes, yes, "node(s)", tx -> {
                 for (String id : ids) {
-                    Node n = conf.nodes.get(id);
-                    if (n != null) {
-                        flags.apply(n, f, no);
+                    if (tx.node(id).isPresent()) {
+                        flags.apply(tx.editNode(id), f, no);
                     }
                 }
             });
@@ -291,7 +290,7 @@ final class NodeCommand extends WwCommand {
             if (!yes && !s.confirm("Are you sure you want to delete " + ids.size() + " nodes(s)")) {
                 return 0;
             }
-            db.update(conf -> ids.forEach(conf.nodes::remove));
+            db.update(tx -> ids.forEach(tx::deleteNode));
             return 0;
         }
     }
@@ -337,11 +336,11 @@ final class NodeCommand extends WwCommand {
                 return 0;
             }
             // ww4j: an imported record replaces the stored one (upstream merged field by field).
-            db.update(conf -> {
-                conf.nodes.putAll(in.nodes);
+            db.update(tx -> {
                 if (!in.nodeMapOnly) {
-                    conf.profiles.putAll(in.profiles);
+                    in.profiles.values().forEach(tx::putProfile);
                 }
+                in.nodes.values().forEach(tx::putNode);
             });
             return 0;
         }

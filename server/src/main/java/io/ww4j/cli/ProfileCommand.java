@@ -52,14 +52,14 @@ final class ProfileCommand extends WwCommand {
             NodeDb db = NodeDb.of(session());
             flags.validate(null);
             NodeCommand.checkProfiles(flags, db.raw());
-            db.update(conf -> {
+            db.update(tx -> {
                 for (String id : names) {
-                    if (conf.profiles.containsKey(id)) {
+                    if (tx.profile(id).isPresent()) {
                         throw new CliException("profile with name " + id + " already exists");
                     }
                     Profile p = new Profile(id);
                     flags.apply(p, null, 0);
-                    conf.profiles.put(id, p);
+                    tx.putProfile(p);
                 }
             });
             return 0;
@@ -92,11 +92,10 @@ final class ProfileCommand extends WwCommand {
                 edit(p);
                 changes.put(id, ChangeSummary.diff(db.raw().profiles.get(id), p));
             }
-            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", conf -> {
+            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", tx -> {
                 for (String id : ids) {
-                    Profile p = conf.profiles.get(id);
-                    if (p != null) {
-                        edit(p);
+                    if (tx.profile(id).isPresent()) {
+                        edit(tx.editProfile(id));
                     }
                 }
             });
@@ -135,11 +134,10 @@ final class ProfileCommand extends WwCommand {
                 flags.apply(p, f, null);
                 changes.put(id, ChangeSummary.diff(db.raw().profiles.get(id), p));
             }
-            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", conf -> {
+            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", tx -> {
                 for (String id : ids) {
-                    Profile p = conf.profiles.get(id);
-                    if (p != null) {
-                        flags.apply(p, f, null);
+                    if (tx.profile(id).isPresent()) {
+                        flags.apply(tx.editProfile(id), f, null);
                     }
                 }
             });
@@ -273,10 +271,18 @@ final class ProfileCommand extends WwCommand {
             if (!yes && !s.confirm("Are you sure you want to delete " + ids.size() + " profile(s)")) {
                 return 0;
             }
-            db.update(conf -> {
+            db.update(tx -> {
                 for (String id : ids) {
-                    conf.profiles.remove(id);
-                    conf.profiles.values().forEach(p -> p.profiles.remove(id));
+                    tx.deleteProfile(id);
+                }
+                // Profiles that listed a deleted one (only among the deleted ones, see above) drop it.
+                for (String other : tx.committed().profiles.keySet()) {
+                    if (ids.contains(other) || tx.profile(other).isEmpty()) {
+                        continue;
+                    }
+                    if (tx.profile(other).get().profiles.stream().anyMatch(ids::contains)) {
+                        tx.editProfile(other).profiles.removeAll(ids);
+                    }
                 }
             });
             return 0;

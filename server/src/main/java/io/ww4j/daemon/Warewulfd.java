@@ -95,6 +95,16 @@ public final class Warewulfd implements AutoCloseable {
         return context;
     }
 
+    /** What the service named {@code name} returned when it started, if it runs and is a {@code type}. */
+    public synchronized <T> java.util.Optional<T> service(String name, Class<T> type) {
+        for (int i = 0; i < started.size(); i++) {
+            if (started.get(i).name().equals(name) && type.isInstance(running.get(i))) {
+                return java.util.Optional.of(type.cast(running.get(i)));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Starts every service; on failure stops what already started and rethrows. */
     public static Warewulfd start(WarewulfConf conf) throws Exception {
         return start(conf, SERVICES);

@@ -1,6 +1,7 @@
 package io.ww4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -47,18 +48,23 @@ class DaemonModeTest {
     @Test
     void sameOutputBothWays() throws Exception {
         List<Harness.Result> local = new ArrayList<>();
+        String localDb;
         try (Harness h = new Harness(a)) {
             for (String[] cmd : SCRIPT) {
                 local.add(h.inProcess(cmd));
             }
+            localDb = h.db();
         }
         try (Harness h = new Harness(b)) {
             h.startDaemon();
             for (int i = 0; i < SCRIPT.size(); i++) {
                 assertEquals(local.get(i), h.viaDaemon(SCRIPT.get(i)), "wwctl " + String.join(" ", SCRIPT.get(i)));
             }
+            assertEquals(localDb, h.db());
         }
-        assertEquals(Files.readString(a.resolve("etc/warewulf/nodes.conf")), Files.readString(b.resolve("etc/warewulf/nodes.conf")));
+        // nodes.conf is an exchange format now: the commands never wrote it.
+        assertFalse(Files.exists(a.resolve("etc/warewulf/nodes.conf")));
+        assertFalse(Files.exists(b.resolve("etc/warewulf/nodes.conf")));
     }
 
     /** 20 wwctl processes set 20 different nodes at once through the daemon: all 20 land. */
@@ -81,7 +87,7 @@ class DaemonModeTest {
             } finally {
                 pool.shutdownNow();
             }
-            String conf = Files.readString(a.resolve("etc/warewulf/nodes.conf"));
+            String conf = h.db();
             for (int i = 1; i <= 20; i++) {
                 String id = String.format("n%02d", i);
                 assertTrue(conf.contains("  " + id + ":\n    comment: c-" + id + "\n"), id + " lost:\n" + conf);

@@ -183,6 +183,15 @@ final class Harness implements AutoCloseable {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /** The node database as nodes.conf text ({@code wwctl db export}), through the daemon when one runs. */
+    String db() {
+        Result r = daemon != null ? viaDaemon("db", "export") : inProcess("db", "export");
+        if (r.code() != 0) {
+            throw new AssertionError("db export failed: " + r.all());
+        }
+        return r.out();
+    }
+
     @Override
     public void close() {
         stopDaemon();

@@ -202,23 +202,22 @@ class NodeCommandsTest {
         assertEquals("Applying following changes:\n\nn01:\n  netdevs[default].ipaddr: \"10.0.0.1\" → \"10.0.0.9\"\n  ipmi.ipmiuser: \"admin\" → <unset>\n".lines().sorted().toList(),
                 ok("node", "set", "n01", "--ipaddr", "10.0.0.9", "--ipmiuser", "UNDEF", "-y").out().lines().sorted().toList());
         assertEquals("No changes to apply.\n", ok("node", "set", "n01", "--comment", "x", "-y").out());
-        assertTrue(Files.readString(h.root.resolve("etc/warewulf/nodes.conf")).contains("ipaddr: 10.0.0.9"));
+        assertTrue(h.db().contains("ipaddr: 10.0.0.9"));
     }
 
     @Test
     void setPromptsAndNoMeansNothingWritten() throws Exception {
-        Path conf = h.root.resolve("etc/warewulf/nodes.conf");
-        String before = Files.readString(conf);
+        String before = h.db();
         var t = new Harness.Captured("");
         t.answers.push(false);
         Harness.Result r = h.inProcess(t, "node", "set", "n03", "--comment", "x");
         assertEquals(List.of("Apply these changes to 1 node(s)?"), t.prompts);
         assertEquals("n03:\n  comment: <unset> → \"x\"\n\nApply these changes to 1 node(s)? [y/N]: ", r.out());
-        assertEquals(before, Files.readString(conf));
+        assertEquals(before, h.db());
         t = new Harness.Captured("");
         t.answers.push(true);
         h.inProcess(t, "node", "set", "n03", "--comment", "x");
-        assertTrue(Files.readString(conf).contains("comment: x"));
+        assertTrue(h.db().contains("comment: x"));
     }
 
     @Test
@@ -256,16 +255,15 @@ class NodeCommandsTest {
         assertTrue(all.contains("c02   Tags[rack]                --          r7"), all);
         assertTrue(all.contains("c02   Ipmi.Ipaddr               --          10.20.0.255"), all);
         // Duplicates: nothing is written.
-        String before = Files.readString(h.root.resolve("etc/warewulf/nodes.conf"));
+        String before = h.db();
         assertEquals(new Harness.Result(255, "", "ERROR: failed to add node: nodename already exists: c02\n"),
                 h.inProcess("node", "add", "c04", "c02"));
-        assertEquals(before, Files.readString(h.root.resolve("etc/warewulf/nodes.conf")));
+        assertEquals(before, h.db());
     }
 
     @Test
     void badInputChangesNothing() throws Exception {
-        Path conf = h.root.resolve("etc/warewulf/nodes.conf");
-        String before = Files.readString(conf);
+        String before = h.db();
         assertEquals(new Harness.Result(255, "", "ERROR: unknown flag: --colour\n"),
                 h.inProcess("node", "set", "n01", "--colour", "red"));
         assertEquals(new Harness.Result(255, "", "WARN   : No match for node: n99\nERROR: No match for node: n99\n"),
@@ -285,7 +283,7 @@ class NodeCommandsTest {
                 h.inProcess("profile", "set", "nosuch", "--comment", "x", "-y"));
         assertEquals(new Harness.Result(255, "", "ERROR: no nodes specified; use --all to modify all nodes\n"),
                 h.inProcess("node", "set", "--comment", "x"));
-        assertEquals(before, Files.readString(conf));
+        assertEquals(before, h.db());
     }
 
     @Test
