@@ -34,6 +34,7 @@ import picocli.CommandLine.Parameters;
                 NodeCommand.Unset.class,
                 NodeCommand.ListCmd.class,
                 NodeCommand.Delete.class,
+                NodeCommand.Edit.class,
                 NodeCommand.Export.class,
                 NodeCommand.Import.class,
                 NodeCommand.Status.class,
@@ -292,6 +293,32 @@ final class NodeCommand extends WwCommand {
             }
             db.update(tx -> ids.forEach(tx::deleteNode));
             return 0;
+        }
+    }
+
+    @Command(name = "edit", description = "Edit node(s) with editor")
+    static final class Edit extends WwCommand {
+        @Option(names = "--noheader", description = "Do not print the header")
+        boolean noHeader;
+        @Parameters(arity = "0..*", paramLabel = "NODENAME")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            List<String> ids;
+            if (patterns.isEmpty()) {
+                ids = new ArrayList<>(db.raw().nodes.keySet());
+            } else {
+                List<String> unknown = new ArrayList<>();
+                ids = match(patterns, db.raw().nodes, unknown);
+                unknown.forEach(u -> s.warn("No match for node: %s", u));
+                if (ids.isEmpty()) {
+                    throw new CliException("No match for node: " + String.join(",", patterns));
+                }
+            }
+            return RecordEdit.nodes(s, db, ids, noHeader);
         }
     }
 

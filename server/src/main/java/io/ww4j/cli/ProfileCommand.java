@@ -19,6 +19,7 @@ import picocli.CommandLine.Parameters;
                 ProfileCommand.Unset.class,
                 ProfileCommand.ListCmd.class,
                 ProfileCommand.Delete.class,
+                ProfileCommand.Edit.class,
         })
 final class ProfileCommand extends WwCommand {
     @Override
@@ -242,6 +243,23 @@ final class ProfileCommand extends WwCommand {
             });
             p.tags.forEach((k, v) -> t.row(id, "Tags[" + k + "]", v));
             t.row(id, "PrimaryNetDev", p.primaryNetwork);
+        }
+    }
+
+    @Command(name = "edit", description = "Edit node profile(s) with editor")
+    static final class Edit extends WwCommand {
+        @Option(names = "--noheader", description = "Do not print the header")
+        boolean noHeader;
+        @Parameters(arity = "0..*", paramLabel = "PROFILE")
+        List<String> names = new ArrayList<>();
+
+        @Override
+        protected int run() {
+            Session s = session();
+            NodeDb db = NodeDb.of(s);
+            List<String> ids = names.isEmpty() ? new ArrayList<>(db.raw().profiles.keySet())
+                    : existing(names, db.raw().profiles);
+            return RecordEdit.profiles(s, db, ids, noHeader);
         }
     }
 

@@ -57,6 +57,36 @@ public final class NodesConfReader {
         return r.out;
     }
 
+    /**
+     * Parses YAML text that is a map from node id to node ({@code wwctl node edit}), whatever
+     * its keys are called (a node may be named {@code nodes}).
+     */
+    public static NodesConf parseNodeMap(String text, String name) {
+        NodesConfReader r = new NodesConfReader(name);
+        org.snakeyaml.engine.v2.nodes.Node root = r.compose(text);
+        r.out.nodeMapOnly = true;
+        if (root != null && !nullNode(root)) {
+            r.readNodes(root);
+        }
+        return r.out;
+    }
+
+    /** Parses YAML text that is a map from profile id to profile ({@code wwctl profile edit}). */
+    public static NodesConf parseProfileMap(String text, String name) {
+        NodesConfReader r = new NodesConfReader(name);
+        org.snakeyaml.engine.v2.nodes.Node root = r.compose(text);
+        if (root != null && !nullNode(root)) {
+            r.entries(r.mapping(root, "profiles"), "profiles").forEach((id, t) -> {
+                Profile p = new Profile(id);
+                if (!nullNode(t.getValueNode())) {
+                    r.record(r.mapping(t.getValueNode(), id), p, id, false);
+                }
+                r.out.profiles.put(id, p);
+            });
+        }
+        return r.out;
+    }
+
     /** Parses one record (as stored by the database) into a node. */
     static Node parseNode(String yaml, String id) {
         NodesConfReader r = new NodesConfReader("node " + id);

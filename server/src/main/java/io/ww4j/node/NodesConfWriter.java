@@ -49,6 +49,18 @@ public final class NodesConfWriter {
         return sb.toString();
     }
 
+    /** A bare map of profiles ({@code wwctl profile edit}). */
+    public static String writeProfileMap(Map<String, Profile> profiles) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        profiles.forEach((id, p) -> m.put(id, record(p)));
+        StringBuilder sb = new StringBuilder();
+        if (m.isEmpty()) {
+            return "{}\n";
+        }
+        emitMap(sb, m, 0, null);
+        return sb.toString();
+    }
+
     /** One record's body, as stored in the database ("{}" when empty). */
     public static String writeRecord(Profile p) {
         Map<String, Object> m = record(p);

@@ -351,4 +351,113 @@ class NodeCommandsTest {
         assertEquals(List.of("Are you sure you want to modify 1 nodes"), t.prompts);
         assertTrue(ok("node", "list", "n10").out().contains("n10"));
     }
+
+    @Test
+    void editNodes() throws Exception {
+        String before = h.db();
+        // saved unchanged: nothing asked, nothing written
+        var t = new Harness.Captured("");
+        List<String> seen = new java.util.ArrayList<>();
+        t.editor = text -> {
+            seen.add(text);
+            return text;
+        };
+        assertEquals(0, h.inProcess(t, "node", "edit", "n0[2-3]").code());
+        assertTrue(seen.get(0).startsWith("#nodename:\n#  discoverable: bool\n"), seen.get(0));
+        assertTrue(seen.get(0).endsWith("\nn02:\n  profiles:\n  - default\n  - gpu\n  comment: second\nn03: {}\n"), seen.get(0));
+        assertEquals(List.of(), t.prompts);
+
+        // update one, delete one, add one; the prompt counts them
+        t = new Harness.Captured("");
+        t.answers.push(true);
+        t.editor = text -> text.replace("comment: second", "comment: edited").replace("n03: {}\n", "n04:\n  comment: new\n");
+        Harness.Result r = h.inProcess(t, "node", "edit", "--noheader", "n02", "n03");
+        assertEquals(0, r.code(), r.all());
+        assertEquals(List.of("Are you sure you want to add 1, delete 1, and update 1 nodes"), t.prompts);
+        assertEquals("""
+                NODE NAME  PROFILES     NETWORK
+                ---------  --------     -------
+                n01        default      default
+                n02        default,gpu  default
+                n04        --           --
+                """, ok("node", "list").out());
+        assertTrue(ok("node", "list", "-a", "n02").out().contains("n02   Comment                   --       edited"),
+                ok("node", "list", "-a", "n02").out());
+
+        // a YAML error and a taken MAC: reported, retry offered; "no" leaves everything as it was
+        before = h.db();
+        for (String bad : List.of("n02:\n  comment: [oops\n", "n02:\n  network devices:\n    default:\n      hwaddr: aa:bb:cc:00:00:01\n",
+                "n02:\n  profiles:\n  - nosuch\n")) {
+            t = new Harness.Captured("");
+            t.editor = text -> bad;
+            r = h.inProcess(t, "node", "edit", "n02");
+            assertEquals(255, r.code(), r.all());
+            assertEquals(List.of("Parse error: retry"), t.prompts, r.all());
+            assertTrue(r.err().startsWith("ERROR: "), r.all());
+            assertEquals(before, h.db());
+        }
+        t = new Harness.Captured("");
+        t.editor = text -> "n02:\n  comment: [oops\n";
+        String err = h.inProcess(t, "node", "edit", "n02").err();
+        assertTrue(err.matches("(?s)ERROR: edited nodes:\\d+: YAML syntax error.*"), err);
+
+        // retry: the second session starts from the broken text and fixes it
+        t = new Harness.Captured("");
+        t.answers.add(true);
+        t.answers.add(true);
+        List<String> sessions = new java.util.ArrayList<>();
+        t.editor = text -> {
+            sessions.add(text);
+            return sessions.size() == 1 ? "n02:\n  comment: [oops\n" : "n02:\n  comment: fixed\n";
+        };
+        r = h.inProcess(t, "node", "edit", "n02");
+        assertEquals(0, r.code(), r.all());
+        assertEquals("n02:\n  comment: [oops\n", sessions.get(1));
+        assertEquals(List.of("Parse error: retry", "Are you sure you want to add 0, delete 0, and update 1 nodes"), t.prompts);
+        assertTrue(h.db().contains("  n02:\n    comment: fixed\n"), h.db());
+
+        // declining the prompt writes nothing
+        before = h.db();
+        t = new Harness.Captured("");
+        t.editor = text -> text + "n09: {}\n";
+        assertEquals(0, h.inProcess(t, "node", "edit", "n02").code());
+        assertEquals(before, h.db());
+    }
+
+    @Test
+    void editProfiles() throws Exception {
+        String before = h.db();
+        var t = new Harness.Captured("");
+        t.editor = text -> text.replace("gpu:\n  image name: rocky-gpu\n", "");
+        Harness.Result r = h.inProcess(t, "profile", "edit", "--noheader");
+        assertEquals(255, r.code(), r.all());
+        assertEquals("ERROR: profile gpu is still used by: n02\n", r.err());
+        assertEquals(before, h.db());
+
+        t = new Harness.Captured("");
+        t.answers.push(true);
+        List<String> seen = new java.util.ArrayList<>();
+        t.editor = text -> {
+            seen.add(text);
+            return text.replace("rocky-gpu", "rocky-gpu2");
+        };
+        r = h.inProcess(t, "profile", "edit", "gpu");
+        assertEquals(0, r.code(), r.all());
+        assertEquals(List.of("Are you sure you want to add 0, delete 0, and update 1 profiles"), t.prompts);
+        assertTrue(seen.get(0).startsWith("#profilename:\n#  profiles: [string]\n"), seen.get(0));
+        assertTrue(ok("profile", "list", "-a", "gpu").out().contains("rocky-gpu2"));
+    }
+
+    /** Through the daemon the editor still runs on the client side, and the change lands in the daemon's store. */
+    @Test
+    void editThroughTheDaemon() throws Exception {
+        h.db(); // first in-process open imports the fixture
+        h.startDaemon();
+        var t = new Harness.Captured("");
+        t.answers.push(true);
+        t.editor = text -> text.replace("n03: {}", "n03:\n  comment: via daemon");
+        Harness.Result r = h.viaDaemon(t, "node", "edit", "n03");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(h.viaDaemon("node", "list", "-a", "n03").out().contains("via daemon"));
+    }
 }
