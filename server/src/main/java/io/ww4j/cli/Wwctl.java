@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
                 DbCommand.class,
                 TemplateCommand.class,
                 ImageCommand.class,
+                UpgradeCommand.class,
         })
 public final class Wwctl implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")
