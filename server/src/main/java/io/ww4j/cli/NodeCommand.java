@@ -375,7 +375,7 @@ final class NodeCommand extends WwCommand {
 
     @Command(name = "status", description = "View the provisioning status of nodes")
     static final class Status extends WwCommand {
-        @Option(names = {"-w", "--watch"}, description = "Watch the status (not supported; prints once)")
+        @Option(names = {"-w", "--watch"}, description = "Watch the status: redraw every --update ms until interrupted")
         boolean watch;
         @Option(names = {"-U", "--update"}, defaultValue = "500", description = "Update interval in ms (with --watch)")
         int update;
@@ -393,9 +393,32 @@ final class NodeCommand extends WwCommand {
         List<String> patterns = new ArrayList<>();
 
         @Override
-        protected int run() {
+        protected int run() throws InterruptedException {
             Session s = session();
             NodeDb db = NodeDb.of(s);
+            if (!watch) {
+                s.out().print(render(s, db, false));
+                return 0;
+            }
+            if (update <= 0) {
+                throw new CliException("--update must be a positive number of milliseconds");
+            }
+            // Until the user interrupts: in-process Ctrl-C ends the JVM; through the daemon the
+            // client going away makes the next write fail, which ends the loop.
+            boolean colour = s.interactive() && s.env("NO_COLOR") == null;
+            var out = s.out();
+            while (true) {
+                out.print("\033[H\033[2J" + render(s, db, colour));
+                out.flush();
+                if (out.checkError()) {
+                    return 0;
+                }
+                Thread.sleep(update);
+            }
+        }
+
+        /** The table (upstream's printf layout), re-read from the live node list and status tracker. */
+        private String render(Session s, NodeDb db, boolean colour) {
             Map<String, Node> merged = new TreeMap<>();
             db.merged().forEach(n -> merged.put(n.id, n));
             List<String> ids = patterns.isEmpty() ? new ArrayList<>(merged.keySet()) : match(patterns, merged, null);
@@ -418,7 +441,6 @@ final class NodeCommand extends WwCommand {
             if (reverse) {
                 java.util.Collections.reverse(rows);
             }
-            var out = s.out();
             if (trace) {
                 // ww4j extension: the whole boot of each node, one line per event.
                 Table t = new Table("NODENAME", "TIME", "PROTOCOL", "STAGE", "FILE", "RESULT");
@@ -428,21 +450,27 @@ final class NodeCommand extends WwCommand {
                                 e.file().isEmpty() ? "--" : e.file(), e.ok() ? "ok" : "failed: " + e.detail());
                     }
                 }
-                t.print(out);
-                return 0;
+                return t.render();
             }
-            out.printf("%-20s %-20s %-25s %-10s%n", "NODENAME", "STAGE", "SENT", "LASTSEEN (s)");
-            out.println("=".repeat(80));
+            long interval = s.conf().warewulf.updateInterval;
+            StringBuilder b = new StringBuilder();
+            b.append(String.format("%-20s %-20s %-25s %-10s%n", "NODENAME", "STAGE", "SENT", "LASTSEEN (s)"));
+            b.append("=".repeat(80)).append('\n');
             for (Row r : rows) {
                 if (r.ev().isEmpty()) {
-                    out.printf("%-20s %-20s %-25s %-10s%n", r.id(), "--", "--", "--");
+                    String line = String.format("%-20s %-20s %-25s %-10s", r.id(), "--", "--", "--");
+                    b.append(colour ? "\033[90m" + line + "\033[0m" : line).append('\n');
                 } else {
                     BootEvent e = r.ev().get();
-                    out.printf("%-20s %-20s %-25s %-10d%n", r.id(), stageName(e.stage()), e.file().isEmpty() ? "--" : e.file(),
-                            Duration.between(e.time(), now).getSeconds());
+                    long ago = Duration.between(e.time(), now).getSeconds();
+                    String line = String.format("%-20s %-20s %-25s %-10d", r.id(), stageName(e.stage()),
+                            e.file().isEmpty() ? "--" : e.file(), ago);
+                    // As upstream: red when silent for two update intervals, yellow after one (plus slack).
+                    String c = !colour ? null : ago >= 2 * interval ? "\033[31m" : ago >= interval + 5 ? "\033[33m" : null;
+                    b.append(c == null ? line : c + line + "\033[0m").append('\n');
                 }
             }
-            return 0;
+            return b.toString();
         }
 
         private static String stageName(String stage) {

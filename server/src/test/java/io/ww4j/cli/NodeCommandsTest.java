@@ -460,4 +460,67 @@ class NodeCommandsTest {
         assertEquals(0, r.code(), r.all());
         assertTrue(h.viaDaemon("node", "list", "-a", "n03").out().contains("via daemon"));
     }
+
+    /** --watch redraws until the user goes away (a failing write), showing live events each time. */
+    @Test
+    void statusWatchRedrawsUntilTheClientIsGone() throws Exception {
+        h.db(); // import the fixture
+        var daemon = h.startDaemon();
+        var ctx = daemon.context();
+        ctx.status().record(new io.ww4j.status.BootEvent("n01", "aa:bb:cc:00:00:01", "10.0.0.1:1000",
+                io.ww4j.status.BootEvent.Protocol.HTTP, "KERNEL", "kernel", 1, true, "", java.time.Instant.now()));
+        var screen = new java.io.ByteArrayOutputStream();
+        var frames = new java.util.concurrent.atomic.AtomicInteger();
+        var term = new io.ww4j.daemon.Terminal() {
+            @Override
+            public java.io.OutputStream stderr() {
+                return java.io.OutputStream.nullOutputStream();
+            }
+
+            @Override
+            public java.io.InputStream stdin() {
+                return java.io.InputStream.nullInputStream();
+            }
+
+            @Override
+            public boolean confirm(String label) {
+                return false;
+            }
+
+            @Override
+            public String edit(String text, String suffix) {
+                return text;
+            }
+
+            @Override
+            public java.io.OutputStream stdout() {
+                return new java.io.OutputStream() {
+                    @Override
+                    public void write(int b) throws java.io.IOException {
+                        write(new byte[] {(byte) b}, 0, 1);
+                    }
+
+                    @Override
+                    public void write(byte[] b, int off, int len) throws java.io.IOException {
+                        String chunk = new String(b, off, len, java.nio.charset.StandardCharsets.UTF_8);
+                        if (chunk.contains("\033[H\033[2J") && frames.incrementAndGet() > 3) {
+                            throw new java.io.IOException("client went away");
+                        }
+                        screen.write(b, off, len);
+                    }
+                };
+            }
+        };
+        var session = new Session(term, ctx, h.root, h.env(), false);
+        int code = Commands.execute(List.of("node", "status", "--watch", "-U", "20", "n0[1-2]"), session);
+        assertEquals(0, code);
+        String shown = screen.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String[] drawn = shown.split("\033\\[H\033\\[2J", -1);
+        assertEquals(4, drawn.length, shown); // "" before the first of 3 frames
+        for (int i = 1; i < 4; i++) {
+            assertTrue(drawn[i].startsWith("NODENAME             STAGE                SENT                      LASTSEEN (s)\n"), drawn[i]);
+            assertTrue(drawn[i].contains("\nn01                  KERNEL               kernel                    "), drawn[i]);
+            assertTrue(drawn[i].contains("\nn02                  --                   --                        --"), drawn[i]);
+        }
+    }
 }
