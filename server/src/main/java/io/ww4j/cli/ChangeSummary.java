@@ -81,6 +81,48 @@ final class ChangeSummary {
             tags(out, "netdevs[" + net + "].tags", b.tags, a.tags);
         }
         tags(out, "tags", before.tags, after.tags);
+        TreeSet<String> disks = new TreeSet<>(before.disks.keySet());
+        disks.addAll(after.disks.keySet());
+        io.ww4j.node.Disk noDisk = new io.ww4j.node.Disk();
+        io.ww4j.node.Partition noPart = new io.ww4j.node.Partition();
+        for (String dev : disks) {
+            io.ww4j.node.Disk b = before.disks.getOrDefault(dev, noDisk);
+            io.ww4j.node.Disk a = after.disks.getOrDefault(dev, noDisk);
+            String d = "disks[" + dev + "]";
+            line(out, d + ".diskwipe", b.wipeTable, a.wipeTable);
+            TreeSet<String> parts = new TreeSet<>(b.partitions.keySet());
+            parts.addAll(a.partitions.keySet());
+            for (String label : parts) {
+                io.ww4j.node.Partition bp = b.partitions.getOrDefault(label, noPart);
+                io.ww4j.node.Partition ap = a.partitions.getOrDefault(label, noPart);
+                String pp = d + ".partitions[" + label + "]";
+                line(out, pp + ".partnumber", bp.number, ap.number);
+                line(out, pp + ".partsize", bp.sizeMib, ap.sizeMib);
+                line(out, pp + ".parttype", bp.typeGuid, ap.typeGuid);
+                line(out, pp + ".partwipe", bp.wipePartitionEntry, ap.wipePartitionEntry);
+                line(out, pp + ".partcreate", bp.shouldExist, ap.shouldExist);
+                if (bp != noPart && ap == noPart && bp.isEmpty()) {
+                    out.add(pp + ": deleted");
+                }
+            }
+            if (b != noDisk && a == noDisk && b.isEmpty()) {
+                out.add(d + ": deleted");
+            }
+        }
+        TreeSet<String> fss = new TreeSet<>(before.filesystems.keySet());
+        fss.addAll(after.filesystems.keySet());
+        io.ww4j.node.FileSystem noFs = new io.ww4j.node.FileSystem();
+        for (String dev : fss) {
+            io.ww4j.node.FileSystem b = before.filesystems.getOrDefault(dev, noFs);
+            io.ww4j.node.FileSystem a = after.filesystems.getOrDefault(dev, noFs);
+            String f = "filesystems[" + dev + "]";
+            line(out, f + ".fsformat", b.format, a.format);
+            line(out, f + ".fspath", b.path, a.path);
+            line(out, f + ".fswipe", b.wipeFilesystem, a.wipeFilesystem);
+            if (b != noFs && a == noFs && b.isEmpty()) {
+                out.add(f + ": deleted");
+            }
+        }
         return out;
     }
 

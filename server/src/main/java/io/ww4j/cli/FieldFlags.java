@@ -97,6 +97,31 @@ public class FieldFlags {
     @Option(names = "--nettagadd", split = ",", paramLabel = "KEY=VALUE", description = "Add network tags")
     List<String> netTagAdd;
 
+    @Option(names = "--diskname", paramLabel = "DEVICE", description = "Set disk device name (the disk the --disk*/--part* flags apply to)")
+    String diskName;
+    @Option(names = "--diskwipe", arity = "0..1", fallbackValue = "true", description = "Whether or not the partition tables shall be wiped")
+    String diskWipe;
+    @Option(names = "--partname", description = "Set the partition name so it can be used by a file system")
+    String partName;
+    @Option(names = "--partnumber", description = "Set the partition number, if not set next free slot is used")
+    String partNumber;
+    @Option(names = "--partsize", description = "Set the size of the partition in MiB, if not set maximal possible size is used")
+    String partSize;
+    @Option(names = "--parttype", description = "Set the partition type GUID")
+    String partType;
+    @Option(names = "--partwipe", arity = "0..1", fallbackValue = "true", description = "Whether or not the partition shall be wiped")
+    String partWipe;
+    @Option(names = "--partcreate", arity = "0..1", fallbackValue = "true", description = "Create partition if not exists")
+    String partCreate;
+    @Option(names = "--fsname", description = "Set the file system name (a device path, or the name of a partition)")
+    String fsName;
+    @Option(names = "--fsformat", description = "Set the file system format (ext4, xfs, swap, ...)")
+    String fsFormat;
+    @Option(names = "--fspath", description = "Set the mount point of the file system")
+    String fsPath;
+    @Option(names = "--fswipe", arity = "0..1", fallbackValue = "true", description = "Wipe the file system before it is created")
+    String fsWipe;
+
     /** Node-only flags; {@code profile add/set} leave them null. */
     static class NodeOnly {
         @Option(names = {"-e", "--discoverable"}, arity = "0..1", fallbackValue = "true", description = "Make node discoverable")
@@ -115,6 +140,12 @@ public class FieldFlags {
         List<String> netTagDel;
         @Option(names = "--netdel", description = "Delete the node's network device")
         String netDel;
+        @Option(names = "--diskdel", paramLabel = "DEVICE", description = "Delete the disk")
+        String diskDel;
+        @Option(names = "--partdel", paramLabel = "NAME", description = "Delete the partition (on --diskname, else on every disk)")
+        String partDel;
+        @Option(names = "--fsdel", paramLabel = "DEVICE", description = "Delete the file system")
+        String fsDel;
     }
 
     /** Checks every given value before anything is changed (bad input changes nothing). */
@@ -138,6 +169,11 @@ public class FieldFlags {
             }
         }
         checkBool(ipmiWrite, "--ipmiwrite");
+        checkBool(diskWipe, "--diskwipe");
+        checkBool(partWipe, "--partwipe");
+        checkBool(partCreate, "--partcreate");
+        checkBool(fsWipe, "--fswipe");
+        checkStorageScope();
         checkBool(onboot, "--onboot");
         if (nodeOnly != null) {
             checkBool(nodeOnly.discoverable, "--discoverable");
@@ -149,6 +185,86 @@ public class FieldFlags {
                         throw new CliException("invalid tag \"" + t + "\": use key=value");
                     }
                 }
+            }
+        }
+    }
+
+    /** Disk, partition and file system flags need the selector that names what they change. */
+    private void checkStorageScope() {
+        String[][] partFlags = {{partNumber, "--partnumber"}, {partSize, "--partsize"}, {partType, "--parttype"},
+                {partWipe, "--partwipe"}, {partCreate, "--partcreate"}};
+        for (String[] f : partFlags) {
+            if (f[0] != null && partName == null) {
+                throw new CliException("--partname must be specified with " + f[1]);
+            }
+        }
+        if (diskWipe != null && diskName == null) {
+            throw new CliException("--diskname must be specified with --diskwipe");
+        }
+        if (partName != null && diskName == null) {
+            throw new CliException("--diskname must be specified with --partname");
+        }
+        for (String[] f : new String[][] {{fsFormat, "--fsformat"}, {fsPath, "--fspath"}, {fsWipe, "--fswipe"}}) {
+            if (f[0] != null && fsName == null) {
+                throw new CliException("--fsname must be specified with " + f[1]);
+            }
+        }
+        if (fsName != null) {
+            fsDevice(); // throws when the name is neither a device nor the partition being set
+        }
+    }
+
+    /** The file system's block device: a /dev path, or the partition of the same name by its label. */
+    private String fsDevice() {
+        if (fsName.startsWith("/dev")) {
+            return fsName;
+        }
+        if (fsName.equals(partName)) {
+            return "/dev/disk/by-partlabel/" + partName;
+        }
+        throw new CliException("filesystems need to have a underlying blockdev");
+    }
+
+    private static Boolean optBool(String v) {
+        return isUndef(v) ? null : Boolean.valueOf(WWBool.parse(v));
+    }
+
+    private void applyStorage(Profile p) {
+        // ww4j: --diskname with only disk flags works (upstream dropped them without --partname).
+        if (diskName != null && (diskWipe != null || partName != null)) {
+            io.ww4j.node.Disk disk = p.disks.computeIfAbsent(diskName, k -> new io.ww4j.node.Disk());
+            if (diskWipe != null) {
+                disk.wipeTable = optBool(diskWipe);
+            }
+            if (partName != null) {
+                io.ww4j.node.Partition part = disk.partitions.computeIfAbsent(partName, k -> new io.ww4j.node.Partition());
+                if (partNumber != null) {
+                    part.number = str(partNumber);
+                }
+                if (partSize != null) {
+                    part.sizeMib = str(partSize);
+                }
+                if (partType != null) {
+                    part.typeGuid = str(partType);
+                }
+                if (partWipe != null) {
+                    part.wipePartitionEntry = optBool(partWipe);
+                }
+                if (partCreate != null) {
+                    part.shouldExist = optBool(partCreate);
+                }
+            }
+        }
+        if (fsName != null) {
+            io.ww4j.node.FileSystem fs = p.filesystems.computeIfAbsent(fsDevice(), k -> new io.ww4j.node.FileSystem());
+            if (fsFormat != null) {
+                fs.format = str(fsFormat);
+            }
+            if (fsPath != null) {
+                fs.path = str(fsPath);
+            }
+            if (fsWipe != null) {
+                fs.wipeFilesystem = optBool(fsWipe);
             }
         }
     }
@@ -336,6 +452,7 @@ public class FieldFlags {
                 p.netDevs.remove(netname);
             }
         }
+        applyStorage(p);
         if (nodeOnly != null && p instanceof Node n) {
             if (nodeOnly.discoverable != null) {
                 n.discoverable = isUndef(nodeOnly.discoverable) ? "" : WWBool.parse(nodeOnly.discoverable);
@@ -359,7 +476,7 @@ public class FieldFlags {
         return Addresses.formatIpv4(Addresses.ipv4(ip) + by);
     }
 
-    static void applyDeletes(Profile p, Deletes d, String netname) {
+    static void applyDeletes(Profile p, Deletes d, String netname, String diskName) {
         if (d == null) {
             return;
         }
@@ -376,6 +493,23 @@ public class FieldFlags {
             if (p.netDevs.remove(d.netDel) == null) {
                 throw new CliException("network device name doesn't exist: " + d.netDel);
             }
+        }
+        if (d.diskDel != null && p.disks.remove(d.diskDel) == null) {
+            throw new CliException("disk doesn't exist: " + d.diskDel);
+        }
+        if (d.partDel != null) {
+            boolean found = false;
+            for (var e : p.disks.entrySet()) {
+                if ((diskName == null || e.getKey().equals(diskName)) && e.getValue().partitions.remove(d.partDel) != null) {
+                    found = true;
+                }
+            }
+            if (!found) {
+                throw new CliException("partition doesn't exist: " + d.partDel);
+            }
+        }
+        if (d.fsDel != null && p.filesystems.remove(d.fsDel) == null) {
+            throw new CliException("filesystem doesn't exist: " + d.fsDel);
         }
     }
 

@@ -163,7 +163,7 @@ final class NodeCommand extends WwCommand {
 
         private void edit(Node n) {
             flags.apply(n, nodeOnly, 0);
-            FieldFlags.applyDeletes(n, deletes, flags.netname);
+            FieldFlags.applyDeletes(n, deletes, flags.netname, flags.diskName);
         }
     }
 

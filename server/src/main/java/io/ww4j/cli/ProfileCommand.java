@@ -104,7 +104,7 @@ final class ProfileCommand extends WwCommand {
 
         private void edit(Profile p) {
             flags.apply(p, null, 0);
-            FieldFlags.applyDeletes(p, deletes, flags.netname);
+            FieldFlags.applyDeletes(p, deletes, flags.netname, flags.diskName);
         }
     }
 

@@ -523,4 +523,54 @@ class NodeCommandsTest {
             assertTrue(drawn[i].contains("\nn02                  --                   --                        --"), drawn[i]);
         }
     }
+
+    @Test
+    void diskPartitionAndFilesystemFlags() throws Exception {
+        Harness.Result r = ok("node", "set", "n03", "--diskname", "/dev/vda", "--diskwipe", "--partname", "scratch",
+                "--partnumber", "1", "--partsize", "1024", "--partcreate", "--fsname", "scratch", "--fsformat", "ext4",
+                "--fspath", "/scratch", "-y");
+        assertEquals("""
+                Applying following changes:
+
+                n03:
+                  disks[/dev/vda].diskwipe: <unset> → "true"
+                  disks[/dev/vda].partitions[scratch].partnumber: <unset> → "1"
+                  disks[/dev/vda].partitions[scratch].partsize: <unset> → "1024"
+                  disks[/dev/vda].partitions[scratch].partcreate: <unset> → "true"
+                  filesystems[/dev/disk/by-partlabel/scratch].fsformat: <unset> → "ext4"
+                  filesystems[/dev/disk/by-partlabel/scratch].fspath: <unset> → "/scratch"
+                """, r.out());
+        String db = h.db();
+        for (String want : List.of("    disks:\n      /dev/vda:\n        wipe_table: true\n        partitions:\n          scratch:\n",
+                "should_exist: true", "    filesystems:\n      /dev/disk/by-partlabel/scratch:\n        format: ext4\n        path: /scratch\n")) {
+            assertTrue(db.contains(want), want + " in\n" + db);
+        }
+        // --diskname alone with a disk flag works (upstream dropped it silently)
+        ok("node", "set", "n01", "--diskname", "/dev/sdb", "--diskwipe=false", "-y");
+        assertTrue(h.db().contains("      /dev/sdb:\n        wipe_table: false\n"), h.db());
+
+        // selectors missing or wrong: clear errors, nothing written
+        String before = h.db();
+        assertEquals(new Harness.Result(255, "", "ERROR: --partname must be specified with --partsize\n"),
+                h.inProcess("node", "set", "n03", "--partsize", "10", "-y"));
+        assertEquals(new Harness.Result(255, "", "ERROR: --diskname must be specified with --partname\n"),
+                h.inProcess("node", "set", "n03", "--partname", "x", "--partsize", "10", "-y"));
+        assertEquals(new Harness.Result(255, "", "ERROR: filesystems need to have a underlying blockdev\n"),
+                h.inProcess("node", "set", "n03", "--fsname", "data", "--fsformat", "xfs", "-y"));
+        assertEquals(new Harness.Result(255, "", "ERROR: disk doesn't exist: /dev/nope\n"),
+                h.inProcess("node", "set", "n03", "--diskdel", "/dev/nope", "-y"));
+        assertEquals(new Harness.Result(255, "", "ERROR: partition doesn't exist: nope\n"),
+                h.inProcess("node", "set", "n03", "--partdel", "nope", "-y"));
+        assertEquals(before, h.db());
+
+        // deletes
+        r = ok("node", "set", "n03", "--partdel", "scratch", "--fsdel", "/dev/disk/by-partlabel/scratch", "-y");
+        assertTrue(r.out().contains("  disks[/dev/vda].partitions[scratch].partsize: \"1024\" → <unset>\n"), r.out());
+        assertTrue(r.out().contains("  filesystems[/dev/disk/by-partlabel/scratch].fsformat: \"ext4\" → <unset>\n"), r.out());
+        ok("node", "set", "n03", "--diskdel", "/dev/vda", "-y");
+        assertTrue(!h.db().contains("/dev/vda") && !h.db().contains("scratch"), h.db());
+        // profiles take the same flags
+        ok("profile", "set", "gpu", "--fsname", "/dev/nvme0n1p1", "--fsformat", "xfs", "-y");
+        assertTrue(h.db().contains("  gpu:\n    image name: rocky-gpu\n    filesystems:\n      /dev/nvme0n1p1:\n        format: xfs\n"), h.db());
+    }
 }
