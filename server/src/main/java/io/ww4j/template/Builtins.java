@@ -200,7 +200,7 @@ final class Builtins {
         if (Values.isFloat(v)) {
             return K.FLOAT;
         }
-        if (v instanceof String) {
+        if (v instanceof String || v instanceof GoString) {
             return K.STRING;
         }
         return K.OTHER;
@@ -225,8 +225,10 @@ final class Builtins {
             } else {
                 switch (k1) {
                     case BOOL:
-                    case STRING:
                         truth = a1.equals(a);
+                        break;
+                    case STRING:
+                        truth = str(a1).equals(str(a));
                         break;
                     case INT:
                         truth = Values.toLong(a1) == Values.toLong(a);
@@ -271,8 +273,13 @@ final class Builtins {
             case INT:
                 return Values.toLong(a1) < Values.toLong(a2);
             default:
-                return GoFmt.compareBytes((String) a1, (String) a2) < 0;
+                return GoFmt.compareBytes(str(a1), str(a2)) < 0;
         }
+    }
+
+    /** The string of a string-kind value (a String or a {@link GoString}). */
+    private static String str(Object v) {
+        return v instanceof GoString g ? g.stringValue() : (String) v;
     }
 
     // ---- escaping ----

@@ -55,6 +55,8 @@ final class GoFmt {
             b.append("<invalid reflect.Value>");
         } else if (o instanceof String s) {
             b.append(s);
+        } else if (o instanceof GoString s) {
+            b.append(s.stringValue());
         } else if (o instanceof Long || o instanceof Integer || o instanceof Short || o instanceof Byte
                 || o instanceof BigInteger) {
             b.append(o);
@@ -370,9 +372,23 @@ final class GoFmt {
 
     /** strconv.Quote. */
     static String quote(String s) {
+        if (plainAscii(s)) {
+            return "\"" + s + "\"";
+        }
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');
         s.codePoints().forEach(cp -> quoteRune(b, cp, '"'));
         return b.append('"').toString();
+    }
+
+    /** True when strconv.Quote leaves every character as is (printable ASCII, no quote or backslash). */
+    private static boolean plainAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void quoteRune(StringBuilder b, int cp, char q) {

@@ -701,6 +701,9 @@ public final class Sprig {
     }
 
     private static String quoteAll(Object[] a, boolean dbl) {
+        if (a.length == 1 && a[0] != null) {
+            return dbl ? GoFmt.quote(strval(a[0])) : "'" + strval(a[0]) + "'";
+        }
         List<String> out = new ArrayList<>();
         for (Object o : a) {
             if (o != null) {

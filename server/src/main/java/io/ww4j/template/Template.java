@@ -19,6 +19,8 @@ import java.util.Set;
 public final class Template {
     private final String name;
     private final Map<String, Parser.Tree> trees;
+    /** Size of the last output: the next execution's buffer starts that big (no regrowth). */
+    private volatile int sizeHint = 256;
 
     private Template(String name, Map<String, Parser.Tree> trees) {
         this.name = name;
@@ -55,7 +57,7 @@ public final class Template {
 
     /** Executes the named template (the main one or a {@code define}d one). */
     public RenderResult execute(String templateName, Object data) {
-        RenderContext ctx = new RenderContext(new StringBuilder(256));
+        RenderContext ctx = new RenderContext(new StringBuilder(sizeHint));
         Exec ex = new Exec(trees, ctx);
         Parser.Tree t = trees.get(templateName);
         if (t == null) {
@@ -76,6 +78,10 @@ public final class Template {
             throw e;
         } catch (RuntimeException e) {
             throw new TemplateException("template: " + templateName + ": internal error: " + Exec.message(e), e);
+        }
+        int n = ctx.out.length() + 16;
+        if (n > sizeHint && n < (1 << 24)) {
+            sizeHint = n;
         }
         return ctx.result();
     }

@@ -59,6 +59,9 @@ final class Values {
         if (v instanceof String s) {
             return !s.isEmpty();
         }
+        if (v instanceof GoString s) {
+            return !s.stringValue().isEmpty();
+        }
         if (isInt(v)) {
             return toLong(v) != 0;
         }
@@ -143,6 +146,9 @@ final class Values {
     static int length(Object v) {
         if (v instanceof String s) {
             return utf8Len(s);
+        }
+        if (v instanceof GoString s) {
+            return utf8Len(s.stringValue());
         }
         if (v instanceof Collection<?> c) {
             return c.size();

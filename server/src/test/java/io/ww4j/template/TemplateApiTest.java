@@ -51,6 +51,36 @@ class TemplateApiTest {
                 InetAddress.getByName("2001:db8:0:0:0:0:0:1"), true)), List.of("quiet", "ro"), new Bean());
     }
 
+    /** Like Warewulf's WWbool ({@code type WWbool string}): string kind, with methods. */
+    public static final class WWbool implements GoString {
+        private final String value;
+
+        WWbool(String value) {
+            this.value = value;
+        }
+
+        @Override
+        public String stringValue() {
+            return value;
+        }
+
+        public boolean Bool() {
+            return value.equals("true") || value.equals("yes");
+        }
+    }
+
+    public record Iface(WWbool OnBoot, WWbool Primary) {}
+
+    @Test
+    void goStringValuesHaveStringKind() {
+        String text = "{{if .OnBoot}}set{{else}}unset{{end}} {{if .Primary}}p{{else}}np{{end}}"
+                + " [{{.OnBoot}}] {{len .OnBoot}} {{.OnBoot.Bool}} {{eq .OnBoot \"false\"}} {{lt .Primary \"a\"}}"
+                + " {{if eq .OnBoot .Primary}}same{{else}}differ{{end}}";
+        // "false" is a non-empty string: true in {{if}}, as Go does for WWbool; Bool() reads it
+        assertEquals("set np [false] 5 false true true differ", render(text, new Iface(new WWbool("false"), new WWbool(""))));
+        assertEquals("set p [yes] 3 true false false same", render(text, new Iface(new WWbool("yes"), new WWbool("yes"))));
+    }
+
     static String render(String text, Object data) {
         return Template.parse("t", text, Sprig.functions()).render(data);
     }
