@@ -10,16 +10,10 @@ final class Exec {
     private static final Object NO_FINAL = new Object();
     static final int MAX_DEPTH = 100000;
 
-    private static final class Flow extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        Flow() {
-            super(null, null, false, false);
-        }
-    }
-
-    private static final Flow BREAK = new Flow();
-    private static final Flow CONTINUE = new Flow();
+    /** What a walked node asks of the enclosing range (returned, not thrown: exceptions are slow). */
+    private static final int NEXT = 0;
+    private static final int BREAK = 1;
+    private static final int CONTINUE = 2;
 
     private final Map<String, Parser.Tree> trees;
     final RenderContext ctx;
@@ -72,7 +66,8 @@ final class Exec {
 
     // ---- statements ----
 
-    private void walk(Object dot, Node n, Object[] vars) {
+    /** Walks one node; returns NEXT, or BREAK/CONTINUE for the innermost range. */
+    private int walk(Object dot, Node n, Object[] vars) {
         if (n instanceof Node.Text t) {
             ctx.out.append(t.text);
         } else if (n instanceof Node.Action a) {
@@ -83,28 +78,32 @@ final class Exec {
             }
         } else if (n instanceof Node.ListNode l) {
             for (Node c : l.nodes) {
-                walk(dot, c, vars);
+                int f = walk(dot, c, vars);
+                if (f != NEXT) {
+                    return f;
+                }
             }
         } else if (n instanceof Node.Branch b) {
             if (b.kind == Node.Control.RANGE) {
-                walkRange(dot, b, vars);
+                return walkRange(dot, b, vars);
             } else {
                 node = b;
                 Object v = pipeline(dot, b.pipe, vars);
                 if (Values.truth(v)) {
-                    walk(b.kind == Node.Control.WITH ? v : dot, b.list, vars);
+                    return walk(b.kind == Node.Control.WITH ? v : dot, b.list, vars);
                 } else if (b.elseList != null) {
-                    walk(dot, b.elseList, vars);
+                    return walk(dot, b.elseList, vars);
                 }
             }
         } else if (n instanceof Node.TemplateCall c) {
             walkTemplate(dot, c, vars);
         } else if (n instanceof Node.Break br) {
-            throw br.isContinue ? CONTINUE : BREAK;
+            return br.isContinue ? CONTINUE : BREAK;
         } else {
             node = n;
             throw error("unknown node: " + n);
         }
+        return NEXT;
     }
 
     private void print(Object v) {
@@ -144,12 +143,13 @@ final class Exec {
         }
     }
 
-    private void walkRange(Object dot, Node.Branch r, Object[] vars) {
+    /** Runs a range; returns NEXT, or CONTINUE from its else list (for an outer range). */
+    private int walkRange(Object dot, Node.Branch r, Object[] vars) {
         node = r;
         Object val = pipeline(dot, r.pipe, vars);
         Node.Var[] decl = r.pipe.decl;
         boolean ran = false;
-        try {
+        {
             if (val instanceof List<?> l) {
                 int n = l.size();
                 for (int i = 0; i < n; i++) {
@@ -194,14 +194,12 @@ final class Exec {
                 node = r;
                 throw error("range can't iterate over " + GoFmt.v(val));
             }
-        } catch (Flow f) {
-            if (f != BREAK) {
-                throw f;
-            }
         }
         if (!ran && r.elseList != null) {
-            walk(dot, r.elseList, vars);
+            // Go recovers a break from the else list in this range too; a continue goes outward
+            return walk(dot, r.elseList, vars) == CONTINUE ? CONTINUE : NEXT;
         }
+        return NEXT;
     }
 
     /** One range iteration; returns false on {{break}}. */
@@ -212,14 +210,7 @@ final class Exec {
             set(decl[0], vars, index);
             set(decl[1], vars, elem);
         }
-        try {
-            walk(elem, r.list, vars);
-        } catch (Flow f) {
-            if (f == BREAK) {
-                return false;
-            }
-        }
-        return true;
+        return walk(elem, r.list, vars) != BREAK;
     }
 
     private void set(Node.Var v, Object[] vars, Object value) {
@@ -459,7 +450,7 @@ final class Exec {
         try {
             Object r = f.body.call(ctx, argv);
             return r == null ? Values.NIL_IFACE : r;
-        } catch (TemplateException | RenderContext.Abort | Flow e) {
+        } catch (TemplateException | RenderContext.Abort e) {
             throw e;
         } catch (StackOverflowError e) {
             throw e;
@@ -492,6 +483,17 @@ final class Exec {
     /** Evaluates one argument node for a parameter of type {@code t} (Go's evalArg). */
     private Object arg(Object dot, GoType t, Node n, Object[] vars, boolean untyped) {
         node = n;
+        if (n instanceof Node.Var var) {
+            Object v = variable(dot, var, null, NO_FINAL, vars);
+            if (untyped) {
+                return v;
+            }
+            node = n;
+            return validate(v, t);
+        }
+        if (n instanceof Node.Str str && (t == GoType.STRING || t == GoType.ANY || t == GoType.VALUE)) {
+            return str.value;
+        }
         if (n instanceof Node.Dot) {
             return untyped ? dot : validate(dot, t);
         }
@@ -503,9 +505,7 @@ final class Exec {
         }
         Object v;
         if (n instanceof Node.Field f) {
-            v = fieldChain(dot, dot, f, f.fields, new Node[] {n}, NO_FINAL, vars);
-        } else if (n instanceof Node.Var var) {
-            v = variable(dot, var, null, NO_FINAL, vars);
+            v = fieldChain(dot, dot, f, f.fields, null, NO_FINAL, vars);
         } else if (n instanceof Node.Pipe p) {
             v = pipeline(dot, p, vars);
         } else if (n instanceof Node.Ident id) {

@@ -7,6 +7,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -169,9 +170,21 @@ final class GoFmt {
 
     /** Map keys in Go's fmtsort order: numbers numerically, strings byte-wise, nil first. */
     static List<Object> sortedKeys(Map<?, ?> m) {
-        List<Object> keys = new ArrayList<>(m.keySet());
-        keys.sort(GoFmt::compareKeys);
-        return keys;
+        Object[] keys = m.keySet().toArray();
+        if (!stringsInOrder(keys)) {
+            Arrays.sort(keys, GoFmt::compareKeys);
+        }
+        return Arrays.asList(keys);
+    }
+
+    /** True when all keys are strings already in Go's order (decoded JSON usually is): no sort. */
+    private static boolean stringsInOrder(Object[] keys) {
+        for (int i = 0; i < keys.length; i++) {
+            if (!(keys[i] instanceof String k) || i > 0 && compareBytes((String) keys[i - 1], k) > 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static int compareKeys(Object a, Object b) {
