@@ -244,7 +244,7 @@ final class Exec {
         Node first = cmd.args[0];
         if (first instanceof Node.Field f) {
             node = f;
-            return fieldChain(dot, dot, f, f.fields, cmd.args, fin, vars);
+            return fieldChain(dot, dot, f, f.fields, f.sites, cmd.args, fin, vars);
         }
         if (first instanceof Node.Chain c) {
             return chain(dot, c, cmd.args, fin, vars);
@@ -302,7 +302,7 @@ final class Exec {
             }
             return value;
         }
-        return fieldChain(dot, value, v, v.fields, args, fin, vars);
+        return fieldChain(dot, value, v, v.fields, v.sites, args, fin, vars);
     }
 
     private Object chain(Object dot, Node.Chain c, Node[] args, Object fin, Object[] vars) {
@@ -312,18 +312,20 @@ final class Exec {
         }
         Object recv = arg(dot, GoType.VALUE, c.node, vars, true);
         node = c;
-        return fieldChain(dot, recv, c, c.fields, args, fin, vars);
+        return fieldChain(dot, recv, c, c.fields, c.sites, args, fin, vars);
     }
 
-    private Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node[] args, Object fin, Object[] vars) {
+    private Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, Node[] args, Object fin,
+            Object[] vars) {
         int last = fields.length - 1;
         for (int i = 0; i < last; i++) {
-            recv = field(dot, fields[i], n, null, NO_FINAL, recv, vars);
+            recv = field(dot, fields[i], sites, i, n, null, NO_FINAL, recv, vars);
         }
-        return field(dot, fields[last], n, args, fin, recv, vars);
+        return field(dot, fields[last], sites, last, n, args, fin, recv, vars);
     }
 
-    private Object field(Object dot, String name, Node n, Node[] args, Object fin, Object recv, Object[] vars) {
+    private Object field(Object dot, String name, Node.Site[] sites, int idx, Node n, Node[] args, Object fin, Object recv,
+            Object[] vars) {
         if (recv == Values.MISSING) {
             return Values.MISSING;
         }
@@ -352,7 +354,15 @@ final class Exec {
             node = n;
             throw error("can't evaluate field " + name + " in type " + Values.typeName(recv));
         }
-        Values.Member mem = Values.member(recv.getClass(), name);
+        Class<?> cls = recv.getClass();
+        Node.Site site = sites[idx];
+        Values.Member mem;
+        if (site != null && site.cls == cls) {
+            mem = site.mem;
+        } else {
+            mem = Values.member(cls, name);
+            sites[idx] = new Node.Site(cls, mem);
+        }
         if (mem == null) {
             node = n;
             throw error("can't evaluate field " + name + " in type " + Values.typeName(recv));
@@ -375,7 +385,7 @@ final class Exec {
     private Object callMethod(Object dot, Object recv, Values.Member mem, Node n, String name, Node[] args, Object fin, Object[] vars) {
         Object[] argv = buildArgs(dot, mem.params, mem.variadic, n, name, args, fin, vars);
         try {
-            Object[] real = Values.adapt(mem.method, argv);
+            Object[] real = Values.adapt(mem, argv);
             return mem.method.invoke(recv, real);
         } catch (InvocationTargetException e) {
             node = n;
@@ -505,7 +515,7 @@ final class Exec {
         }
         Object v;
         if (n instanceof Node.Field f) {
-            v = fieldChain(dot, dot, f, f.fields, null, NO_FINAL, vars);
+            v = fieldChain(dot, dot, f, f.fields, f.sites, null, NO_FINAL, vars);
         } else if (n instanceof Node.Pipe p) {
             v = pipeline(dot, p, vars);
         } else if (n instanceof Node.Ident id) {

@@ -10,6 +10,20 @@ abstract class Node {
         this.pos = pos;
     }
 
+    /**
+     * A field access site's cache: the member found for the last receiver class (null: none).
+     * Written racily by executing threads; the object is immutable, so any version read is valid.
+     */
+    static final class Site {
+        final Class<?> cls;
+        final Values.Member mem;
+
+        Site(Class<?> cls, Values.Member mem) {
+            this.cls = cls;
+            this.mem = mem;
+        }
+    }
+
     static final class ListNode extends Node {
         final Node[] nodes;
 
@@ -190,12 +204,14 @@ abstract class Node {
         final String name;
         final int slot;
         final String[] fields;
+        final Site[] sites;
 
         Var(int pos, String name, int slot, String[] fields) {
             super(pos);
             this.name = name;
             this.slot = slot;
             this.fields = fields;
+            this.sites = new Site[fields.length];
         }
 
         @Override
@@ -210,10 +226,12 @@ abstract class Node {
 
     static final class Field extends Node {
         final String[] fields;
+        final Site[] sites;
 
         Field(int pos, String[] fields) {
             super(pos);
             this.fields = fields;
+            this.sites = new Site[fields.length];
         }
 
         @Override
@@ -229,11 +247,13 @@ abstract class Node {
     static final class Chain extends Node {
         final Node node;
         final String[] fields;
+        final Site[] sites;
 
         Chain(int pos, Node node, String[] fields) {
             super(pos);
             this.node = node;
             this.fields = fields;
+            this.sites = new Site[fields.length];
         }
 
         @Override

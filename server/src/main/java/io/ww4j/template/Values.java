@@ -199,11 +199,14 @@ final class Values {
         final Field field;
         final GoType[] params;
         final boolean variadic;
+        /** The Java parameter types (getParameterTypes() copies on every call). */
+        final Class<?>[] ptypes;
 
         Member(Method m) {
             this.method = m;
             this.field = null;
             Class<?>[] ps = m.getParameterTypes();
+            this.ptypes = ps;
             this.variadic = m.isVarArgs();
             this.params = new GoType[ps.length];
             for (int i = 0; i < ps.length; i++) {
@@ -220,6 +223,7 @@ final class Values {
             this.field = f;
             this.params = new GoType[0];
             this.variadic = false;
+            this.ptypes = new Class<?>[0];
         }
     }
 
@@ -324,9 +328,9 @@ final class Values {
     }
 
     /** Converts an int argument for a Java parameter of type int. */
-    static Object[] adapt(Method m, Object[] args) {
-        Class<?>[] ps = m.getParameterTypes();
-        if (m.isVarArgs()) {
+    static Object[] adapt(Member m, Object[] args) {
+        Class<?>[] ps = m.ptypes;
+        if (m.variadic) {
             int fixed = ps.length - 1;
             Object[] out = new Object[ps.length];
             for (int i = 0; i < fixed; i++) {
