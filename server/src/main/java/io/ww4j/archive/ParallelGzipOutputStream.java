@@ -3,10 +3,11 @@ package io.ww4j.archive;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,44 +22,67 @@ import java.util.zip.Deflater;
  * 32 KiB of input as preset dictionary and ends on a sync flush (byte boundary), so the blocks
  * concatenate into one valid deflate stream. Each worker computes its block's CRC-32; the
  * CRCs are combined in order for the trailer. Any gzip reader (gzip -d, the kernel, iPXE) reads it.
+ *
+ * <p>As in pigz, three kinds of threads keep each other busy: the caller only copies input into
+ * blocks, {@code threads} workers deflate, and one writer thread writes the results in order.
+ * The caller blocks only when {@code 2 * threads + 2} blocks are in flight. An optional
+ * {@code raw} stream receives the uncompressed blocks from the writer thread too, so a plain
+ * copy (the {@code .img} next to the {@code .img.gz}) costs no second pass and no extra copy.
+ * Not thread-safe: one caller thread writes.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
     public static final int DEFAULT_BLOCK = 128 * 1024;
     private static final int DICT = 32 * 1024;
 
     private final OutputStream out;
+    private final OutputStream raw;
     private final int level;
     private final int blockSize;
-    private final int maxPending;
     private final ExecutorService pool;
-    private final ArrayDeque<Future<Result>> pending = new ArrayDeque<>();
+    private final BlockingQueue<Future<Result>> pending;
+    private final Thread writer;
     private final List<Deflater> deflaters = Collections.synchronizedList(new ArrayList<>());
     private final ThreadLocal<Deflater> deflater;
+    private volatile Throwable failure;
 
     private byte[] buf;
     private int len;
     private byte[] prev;
     private int prevLen;
+    private long submitted;
+    // written by the writer thread, read by the caller after joining it
     private long crc;
     private long total;
     private boolean finished;
     private boolean closed;
 
-    private record Result(byte[] data, int length, int crc, int inputLength) {}
+    private record Result(byte[] data, int length, int crc, byte[] input, int inputLength) {}
+
+    /** Marks the end of the block sequence for the writer thread. */
+    private static final Future<Result> END = java.util.concurrent.CompletableFuture.completedFuture(null);
 
     public ParallelGzipOutputStream(OutputStream out) throws IOException {
-        this(out, 6, Runtime.getRuntime().availableProcessors(), DEFAULT_BLOCK);
+        this(out, null, 6, Runtime.getRuntime().availableProcessors(), DEFAULT_BLOCK);
     }
 
     public ParallelGzipOutputStream(OutputStream out, int level, int threads, int blockSize) throws IOException {
+        this(out, null, level, threads, blockSize);
+    }
+
+    /**
+     * @param raw if not null, also receives every uncompressed byte, in order (from the writer thread)
+     */
+    public ParallelGzipOutputStream(OutputStream out, OutputStream raw, int level, int threads, int blockSize)
+            throws IOException {
         if (blockSize < DICT) {
             throw new IllegalArgumentException("block size must be at least 32 KiB");
         }
         this.out = out;
+        this.raw = raw;
         this.level = level;
         this.blockSize = blockSize;
         int n = Math.max(1, threads);
-        this.maxPending = n * 2 + 1;
+        this.pending = new ArrayBlockingQueue<>(n * 2 + 2);
         AtomicInteger id = new AtomicInteger();
         this.pool = Executors.newFixedThreadPool(n, r -> {
             Thread t = new Thread(r, "pgzip-" + id.incrementAndGet());
@@ -73,6 +97,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
         this.buf = new byte[blockSize];
         // gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS = Unix
         out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 3});
+        this.writer = new Thread(this::writeLoop, "pgzip-writer");
+        this.writer.setDaemon(true);
+        this.writer.start();
     }
 
     @Override
@@ -95,38 +122,44 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
-    /** Writes out the blocks already compressed; does not cut the current block short. */
+    /**
+     * Reports a failure of the writer thread, if any. Compressed blocks are written by that
+     * thread as they complete; the current block is not cut short.
+     */
     @Override
     public void flush() throws IOException {
         ensureOpen();
-        while (!pending.isEmpty() && pending.peekFirst().isDone()) {
-            writeResult(pending.pollFirst());
-        }
-        out.flush();
+        checkFailure();
     }
 
-    /** Completes the gzip member without closing the underlying stream. */
+    /** Completes the gzip member (and flushes {@code raw}) without closing the underlying streams. */
     public void finish() throws IOException {
         ensureOpen();
         if (finished) {
             return;
         }
-        submit(true);
-        while (!pending.isEmpty()) {
-            writeResult(pending.pollFirst());
-        }
-        byte[] trailer = new byte[8];
-        putLe(trailer, 0, (int) crc);
-        putLe(trailer, 4, (int) total);
-        out.write(trailer);
-        out.flush();
         finished = true;
-        shutdown();
+        try {
+            submit(true);
+            put(END);
+            joinWriter();
+            checkFailure();
+            byte[] trailer = new byte[8];
+            putLe(trailer, 0, (int) crc);
+            putLe(trailer, 4, (int) total);
+            out.write(trailer);
+            out.flush();
+            if (raw != null) {
+                raw.flush();
+            }
+        } finally {
+            shutdown();
+        }
     }
 
     /** Total uncompressed bytes written so far. */
     public long uncompressedBytes() {
-        return total + len;
+        return submitted + len;
     }
 
     @Override
@@ -135,11 +168,19 @@ public final class ParallelGzipOutputStream extends OutputStream {
             return;
         }
         try {
-            finish();
+            if (!finished) {
+                finish();
+            }
         } finally {
             closed = true;
             shutdown();
-            out.close();
+            try {
+                out.close();
+            } finally {
+                if (raw != null) {
+                    raw.close();
+                }
+            }
         }
     }
 
@@ -152,18 +193,89 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
+    private void checkFailure() throws IOException {
+        Throwable t = failure;
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        throw new IOException("compression failed: " + t, t);
+    }
+
     private void submit(boolean last) throws IOException {
+        checkFailure();
         final byte[] in = buf;
         final int inLen = len;
         final byte[] dict = prev;
         final int dictLen = prevLen;
-        pending.addLast(pool.submit(() -> compress(in, inLen, dict, dictLen, last)));
+        Future<Result> f;
+        try {
+            f = pool.submit(() -> compress(in, inLen, dict, dictLen, last));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            checkFailure();
+            throw new IOException("compression stopped", e);
+        }
+        put(f);
+        submitted += inLen;
         prev = in;
         prevLen = inLen;
-        buf = new byte[blockSize];
+        buf = last ? null : new byte[blockSize];
         len = 0;
-        while (pending.size() >= maxPending) {
-            writeResult(pending.pollFirst());
+    }
+
+    private void put(Future<Result> f) throws IOException {
+        try {
+            // the writer keeps draining after a failure, so this never blocks for good
+            pending.put(f);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        }
+    }
+
+    private void joinWriter() throws IOException {
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while compressing");
+        }
+    }
+
+    /** The writer thread: takes the blocks in submission order and writes them out. */
+    private void writeLoop() {
+        while (true) {
+            Future<Result> f;
+            try {
+                f = pending.take();
+            } catch (InterruptedException e) {
+                if (failure == null) {
+                    failure = new InterruptedIOException("compression interrupted");
+                }
+                return;
+            }
+            if (f == END) {
+                return;
+            }
+            if (failure != null) {
+                f.cancel(false);
+                continue;
+            }
+            try {
+                Result r = f.get();
+                if (raw != null) {
+                    raw.write(r.input(), 0, r.inputLength());
+                }
+                out.write(r.data(), 0, r.length());
+                crc = crc32Combine(crc, r.crc() & 0xffffffffL, r.inputLength());
+                total += r.inputLength();
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            } catch (Throwable t) {
+                failure = t;
+            }
         }
     }
 
@@ -200,25 +312,18 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
         CRC32 c = new CRC32();
         c.update(in, 0, inLen);
-        return new Result(o, olen, (int) c.getValue(), inLen);
-    }
-
-    private void writeResult(Future<Result> f) throws IOException {
-        Result r;
-        try {
-            r = f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while compressing");
-        } catch (ExecutionException e) {
-            throw new IOException("compression failed", e.getCause());
-        }
-        out.write(r.data(), 0, r.length());
-        crc = crc32Combine(crc, r.crc() & 0xffffffffL, r.inputLength());
-        total += r.inputLength();
+        return new Result(o, olen, (int) c.getValue(), in, inLen);
     }
 
     private void shutdown() {
+        if (writer.isAlive()) {
+            // an aborted stream: stop the writer without writing more
+            if (failure == null) {
+                failure = new IOException("stream closed before finish");
+            }
+            pending.clear();
+            pending.offer(END);
+        }
         pool.shutdownNow();
         synchronized (deflaters) {
             for (Deflater d : deflaters) {

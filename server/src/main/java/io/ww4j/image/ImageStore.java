@@ -5,10 +5,9 @@ import io.ww4j.archive.CpioTree;
 import io.ww4j.archive.CpioWriter;
 import io.ww4j.archive.GoGlob;
 import io.ww4j.archive.ParallelGzipOutputStream;
+import io.ww4j.archive.Writeback;
 import io.ww4j.config.WarewulfConf;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
@@ -185,6 +184,11 @@ public final class ImageStore {
         return ((FileTime) Files.getAttribute(p, "unix:ctime", LinkOption.NOFOLLOW_LINKS)).toMillis();
     }
 
+    /** Deflate threads: {@code -Dww4j.image.threads=N}, default one per core (as pigz). */
+    static int compressThreads() {
+        return Integer.getInteger("ww4j.image.threads", Runtime.getRuntime().availableProcessors());
+    }
+
     /** Builds {@code <name>.img} and {@code <name>.img.gz} in one pass. Returns false if skipped as current. */
     public boolean build(String name, boolean force) throws IOException {
         requireExists(name);
@@ -207,9 +211,10 @@ public final class ImageStore {
         try (AtomicFile img = AtomicFile.create(imageFile(name), AtomicFile.RW_R_R);
              AtomicFile gz = AtomicFile.create(compressedFile(name), AtomicFile.RW_R_R);
              Progress p = Progress.start("Building " + name, tree.dataBytes())) {
-            OutputStream plain = new BufferedOutputStream(img.stream(), 1 << 20);
-            ParallelGzipOutputStream zipped = new ParallelGzipOutputStream(gz.stream());
-            try (CpioWriter w = new CpioWriter(new Tee(plain, zipped))) {
+            // the gzip writer thread writes the same blocks to .img, uncompressed
+            try (Writeback sync = new Writeback(img.channel(), gz.channel());
+                 CpioWriter w = new CpioWriter(new ParallelGzipOutputStream(gz.stream(), img.stream(), 6,
+                         compressThreads(), ParallelGzipOutputStream.DEFAULT_BLOCK))) {
                 tree.writeTo(w, p);
             }
             img.commit();
@@ -218,44 +223,6 @@ public final class ImageStore {
         out.println("Created image for Image " + name + ": " + imageFile(name));
         out.println("Compressed image for Image " + name + ": " + compressedFile(name));
         return true;
-    }
-
-    /** Writes to two streams; closing closes both (the gzip one finishes its member). */
-    private static final class Tee extends OutputStream {
-        private final OutputStream a;
-        private final OutputStream b;
-
-        Tee(OutputStream a, OutputStream b) {
-            this.a = a;
-            this.b = b;
-        }
-
-        @Override
-        public void write(int x) throws IOException {
-            a.write(x);
-            b.write(x);
-        }
-
-        @Override
-        public void write(byte[] buf, int off, int len) throws IOException {
-            a.write(buf, off, len);
-            b.write(buf, off, len);
-        }
-
-        @Override
-        public void flush() throws IOException {
-            a.flush();
-            b.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            try {
-                a.close();
-            } finally {
-                b.close();
-            }
-        }
     }
 
     // ---------------------------------------------------------------- delete / copy / rename

@@ -77,6 +77,52 @@ class ArchiveTest {
     }
 
     @Test
+    void parallelGzipAlsoWritesTheRawCopyInOrder() throws Exception {
+        byte[] in = data(1_000_003, 11);
+        ByteArrayOutputStream bo = new ByteArrayOutputStream();
+        ByteArrayOutputStream raw = new ByteArrayOutputStream();
+        try (OutputStream gz = new ParallelGzipOutputStream(bo, raw, 6, 3, 32 * 1024)) {
+            for (int off = 0; off < in.length; off += 9999) {
+                gz.write(in, off, Math.min(9999, in.length - off));
+            }
+        }
+        assertArrayEquals(in, raw.toByteArray());
+        try (GZIPInputStream gi = new GZIPInputStream(new ByteArrayInputStream(bo.toByteArray()))) {
+            assertArrayEquals(in, gi.readAllBytes());
+        }
+    }
+
+    @Test
+    void parallelGzipReportsAWriteFailureInsteadOfHanging() throws Exception {
+        // an output that fails after 100 KB, like a full disk
+        OutputStream failing = new OutputStream() {
+            long n;
+
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                n += len;
+                if (n > 100_000) {
+                    throw new IOException("No space left on device");
+                }
+            }
+        };
+        byte[] in = data(4_000_000, 12);
+        IOException e = assertThrows(IOException.class, () -> {
+            try (OutputStream gz = new ParallelGzipOutputStream(failing, 6, 2, 32 * 1024)) {
+                for (int off = 0; off < in.length; off += 65536) {
+                    gz.write(in, off, Math.min(65536, in.length - off));
+                }
+            }
+        });
+        assertTrue(e.getMessage().contains("No space left"), e.getMessage());
+    }
+
+    @Test
     void dictionaryPrimingKeepsRatioCloseToSingleStream() throws Exception {
         // a repeating 20 KiB pattern: without the 32 KiB dictionary every block restarts cold
         byte[] unit = data(20 * 1024, 7);
