@@ -2,7 +2,7 @@
 # Image build benchmark: `wwctl image build -f` (cpio newc + pigz-style parallel gzip, in the JVM,
 # JVM start included, writing BOTH .img and .img.gz) against the shell pipeline
 # `find . | cpio -o -H newc | pigz -p 2` and against single-threaded `gzip -6`, on the same tree
-# in the same run. Prints wall times and ratios (ours / baseline; <= 1.0 means we are faster).
+# in the same run, ROUNDS times interleaved (default 3). Prints median wall and CPU times and ratios (ours / baseline; <= 1.0 means we are faster).
 #
 #   server/bench/image-build.sh [SOURCE_DIR...]     (default: the JDK + /usr/share/doc, ~430 MiB)
 #
@@ -33,14 +33,24 @@ sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || true
 # warm the page cache once so all three runs read from memory
 tar -C "$root" -cf - . > /dev/null
 
-t() { local s e; s=$(date +%s.%N); "$@"; e=$(date +%s.%N); echo "$e - $s" | bc; }
+# one run: prints "wall cpu" (cpu = user + sys of the command and its children)
+t() { /usr/bin/time -f '%e %U %S' -o "$work/time" "$@"; awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/time"; }
 export WAREWULFCONF="$work/etc/warewulf/warewulf.conf" WW4J_NO_DAEMON=1
-ours=$(t sh -c "distribution/target/ww4j/bin/wwctl image build -f bench > /dev/null")
-pigz_t=$(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | pigz -p 2 > '$work/pigz.img.gz'")
-gzip_t=$(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | gzip -6 > '$work/gzip.img.gz'")
-# check: ours unpacks with gzip -d
-gzip -t "$work/provision/images/bench.img.gz"
-printf 'ours (wwctl image build -f, .img + .img.gz): %6.2f s  %s\n' "$ours" "$(du -h "$work/provision/images/bench.img.gz" | cut -f1)"
-printf 'find|cpio|pigz -p 2:                          %6.2f s  %s\n' "$pigz_t" "$(du -h "$work/pigz.img.gz" | cut -f1)"
-printf 'find|cpio|gzip -6:                            %6.2f s  %s\n' "$gzip_t" "$(du -h "$work/gzip.img.gz" | cut -f1)"
-printf 'ratio ours/pigz: %.2f   ours/gzip: %.2f\n' "$(echo "$ours / $pigz_t" | bc -l)" "$(echo "$ours / $gzip_t" | bc -l)"
+rounds=${ROUNDS:-3}
+: > "$work/results"
+for r in $(seq 1 "$rounds"); do
+  # interleaved, so a change in the machine's load hits all three alike
+  echo "ours $(t sh -c "distribution/target/ww4j/bin/wwctl image build -f bench > /dev/null")" >> "$work/results"
+  echo "pigz $(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | pigz -p 2 > '$work/pigz.img.gz'")" >> "$work/results"
+  echo "gzip $(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | gzip -6 > '$work/gzip.img.gz'")" >> "$work/results"
+  echo "round $r: $(tail -3 "$work/results" | tr '\n' ' ') load $(cut -d' ' -f1-3 /proc/loadavg)"
+done
+# check: ours unpacks with gzip -d and matches the .img
+gzip -dc "$work/provision/images/bench.img.gz" | cmp - "$work/provision/images/bench.img"
+med() { grep "^$1 " "$work/results" | awk '{print $'"$2"'}' | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
+ours=$(med ours 2); pigz_t=$(med pigz 2); gzip_t=$(med gzip 2)
+printf 'median of %d rounds (wall s / cpu s):\n' "$rounds"
+printf 'ours (wwctl image build -f, .img + .img.gz, fsynced): %6.2f / %6.2f  %s\n' "$ours" "$(med ours 3)" "$(du -h "$work/provision/images/bench.img.gz" | cut -f1)"
+printf 'find|cpio|pigz -p 2:                                   %6.2f / %6.2f  %s\n' "$pigz_t" "$(med pigz 3)" "$(du -h "$work/pigz.img.gz" | cut -f1)"
+printf 'find|cpio|gzip -6:                                     %6.2f / %6.2f  %s\n' "$gzip_t" "$(med gzip 3)" "$(du -h "$work/gzip.img.gz" | cut -f1)"
+printf 'wall ratio ours/pigz: %.2f   ours/gzip: %.2f   (load average now: %s)\n' "$(echo "$ours / $pigz_t" | bc -l)" "$(echo "$ours / $gzip_t" | bc -l)" "$(cut -d' ' -f1-3 /proc/loadavg)"

@@ -42,7 +42,7 @@ public final class Sources {
 
     public static Source open(String spec, PullOptions opts) throws IOException {
         if (spec.startsWith("docker://")) {
-            throw new ImageException("registry pulls (docker://) are not implemented yet");
+            return new RegistrySource(spec, opts);
         }
         String path = spec;
         for (String prefix : new String[] {"file://", "docker-archive:", "oci-archive:", "oci:", "sif:"}) {
