@@ -80,7 +80,7 @@ public final class Client {
             }
         }
         CommandRequest request = new CommandRequest(Arrays.asList(args), cwd, forwarded, stdinIsTerminal());
-        boolean useDaemon = !"1".equals(env.get(NO_DAEMON_ENV));
+        boolean useDaemon = !"1".equals(env.get(NO_DAEMON_ENV)) && !runsOnThisTerminal(g, args);
         Path confFile = ConfigLoader.locate(g.warewulfconf, env);
         Path quick = null;
         if (useDaemon && !g.emptyconf) {
@@ -107,6 +107,13 @@ public final class Client {
             }
         }
         return inProcess(request, conf, terminal, g.debug);
+    }
+
+    /** {@code image exec/shell} run a command on the user's terminal: always in this process. */
+    private static boolean runsOnThisTerminal(Globals g, String[] args) {
+        return g.command != null && java.util.Set.of("image", "container", "vnfs").contains(g.command)
+                && g.commandIndex + 1 < args.length
+                && java.util.Set.of("exec", "shell", "chroot").contains(args[g.commandIndex + 1]);
     }
 
     static int inProcess(CommandRequest request, WarewulfConf conf, Terminal terminal, boolean debug) {

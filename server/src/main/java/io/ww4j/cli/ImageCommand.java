@@ -14,7 +14,9 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -31,6 +33,8 @@ import picocli.CommandLine.Parameters;
                 ImageCommand.Copy.class,
                 ImageCommand.Rename.class,
                 ImageCommand.KernelsCmd.class,
+                ImageCommand.Exec.class,
+                ImageCommand.Shell.class,
         })
 public final class ImageCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -410,6 +414,111 @@ public final class ImageCommand implements Runnable {
             }
             t.print(session().out());
             return 0;
+        }
+    }
+
+    /** Shared by exec and shell: run in the image, then the exit script and the rebuild (§5.5). */
+    abstract static class InImage extends Base {
+        @Option(names = {"-b", "--bind"}, paramLabel = "src[:dest[:ro|copy]]",
+                description = "Bind a local path which must exist into the image")
+        List<String> binds = new ArrayList<>();
+
+        @Option(names = "--syncuser", description = "Synchronize UIDs/GIDs from host to image")
+        boolean syncuser;
+
+        @Option(names = "--build", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+                description = "(Re)build image automatically")
+        boolean build = true;
+
+        @Option(names = {"-n", "--node"}, paramLabel = "NODE", description = "Create a read only view of the image for the given node")
+        String node;
+
+        int runIn(String image, List<String> command) throws IOException {
+            Session s = session();
+            if (node != null) {
+                throw new CliException("--node is not supported yet by ww4j");
+            }
+            if (syncuser) {
+                s.warn("--syncuser is not implemented yet by ww4j; uid/gid not synced");
+            }
+            ImageStore store = store();
+            io.ww4j.image.ImageExec exec = new io.ww4j.image.ImageExec(store, s.conf().imageMounts);
+            List<io.ww4j.image.ImageExec.Bind> bs = new ArrayList<>();
+            Map<String, String> env = new HashMap<>();
+            for (String n : new String[] {"TERM", "WW_PS1", "WW_HISTFILE", "SHELL"}) {
+                if (s.env(n) != null) {
+                    env.put(n, s.env(n));
+                }
+            }
+            s.out().flush();
+            int code;
+            try {
+                for (String b : binds) {
+                    bs.add(io.ww4j.image.ImageExec.Bind.parse(b));
+                }
+                code = exec.run(image, command, bs, env, io());
+                if (code == 0) {
+                    String script = exec.exitScript(image);
+                    if (script != null) {
+                        code = exec.run(image, List.of("/bin/sh", script), bs, env, io());
+                    }
+                }
+                if (code != 0) {
+                    s.err().println("ERROR  : command returned an error (exit status " + code + "); image not rebuilt");
+                    return code;
+                }
+                if (build) {
+                    store.build(image, false);
+                }
+            } catch (IOException e) {
+                throw fail(e);
+            }
+            return 0;
+        }
+
+        /** The wwctl process's own terminal when we run there; else the session's streams. */
+        private io.ww4j.image.ImageExec.Io io() {
+            Session s = session();
+            return new io.ww4j.image.ImageExec.Io(s.localTerminal(), s.out(), s.err());
+        }
+    }
+
+    @Command(name = "exec", description = "Run a command inside of a Warewulf image")
+    static final class Exec extends InImage {
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND")
+        List<String> command = new ArrayList<>();
+
+        /** Flags after the command belong to the command ("exec img ls -l"). */
+        @picocli.CommandLine.Spec
+        void parserSettings(picocli.CommandLine.Model.CommandSpec cs) {
+            cs.parser().stopAtPositional(true);
+        }
+
+        @Override
+        protected int run() throws IOException {
+            return runIn(image, command);
+        }
+    }
+
+    @Command(name = "shell", aliases = "chroot", description = "Run a interactive shell inside of a Warewulf image")
+    static final class Shell extends InImage {
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Override
+        protected int run() throws IOException {
+            ImageStore store = store();
+            try {
+                store.requireExists(image);
+            } catch (ImageException e) {
+                throw fail(e);
+            }
+            String sh = new io.ww4j.image.ImageExec(store, List.of()).shell(image, session().env("SHELL"));
+            session().out().println("Image build will be skipped if the shell ends with a non-zero exit code.");
+            return runIn(image, List.of(sh));
         }
     }
 }

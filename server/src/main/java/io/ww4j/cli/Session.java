@@ -61,6 +61,11 @@ public final class Session {
         }, true, StandardCharsets.UTF_8);
     }
 
+    /** True when the terminal is this process's own stdin/stdout (wwctl in-process), not a forwarded one. */
+    public boolean localTerminal() {
+        return terminal instanceof LocalTerminal;
+    }
+
     public PrintStream out() {
         return out;
     }
