@@ -35,6 +35,7 @@ import picocli.CommandLine.Parameters;
                 ImageCommand.KernelsCmd.class,
                 ImageCommand.Exec.class,
                 ImageCommand.Shell.class,
+                ImageCommand.SyncUserCmd.class,
         })
 public final class ImageCommand implements Runnable {
     @picocli.CommandLine.Spec
@@ -66,6 +67,23 @@ public final class ImageCommand implements Runnable {
 
         long nodeCount(String image) {
             return nodes().stream().filter(n -> image.equals(n.imageName)).count();
+        }
+
+        /** §5.6: syncs (write) or reports; returns whether the image was already in sync. */
+        boolean syncUser(String image, boolean write) throws IOException {
+            ImageStore store = store();
+            store.requireExists(image);
+            io.ww4j.image.SyncUser.Plan plan = io.ww4j.image.SyncUser.plan(
+                    Path.of(session().conf().paths.sysconfdir), store.rootfs(image));
+            if (write) {
+                io.ww4j.image.SyncUser.write(plan, store.rootfs(image));
+                session().out().println("uid/gid synced for image " + image);
+            } else if (plan.synced()) {
+                session().out().println("uid/gid already synced");
+            } else {
+                session().out().println("uid/gid not synced: run `wwctl image syncuser --write=true " + image + "`");
+            }
+            return plan.synced();
         }
 
         static CliException fail(IOException e) {
@@ -130,7 +148,7 @@ public final class ImageCommand implements Runnable {
                 store.importImage(Sources.open(src, new Sources.PullOptions(user, pass, noHttps, plat, s.conf().cacheDir())),
                         name, force || update);
                 if (syncuser) {
-                    s.warn("--syncuser is not implemented yet; image imported without it");
+                    syncUser(name, true);
                 }
                 if (build) {
                     store.build(name, true);
@@ -251,6 +269,9 @@ public final class ImageCommand implements Runnable {
             }
             try {
                 for (String n : names) {
+                    if (syncuser) {
+                        syncUser(n, true);
+                    }
                     store.build(n, force);
                 }
             } catch (IOException e) {
@@ -438,10 +459,8 @@ public final class ImageCommand implements Runnable {
             if (node != null) {
                 throw new CliException("--node is not supported yet by ww4j");
             }
-            if (syncuser) {
-                s.warn("--syncuser is not implemented yet by ww4j; uid/gid not synced");
-            }
             ImageStore store = store();
+            String before = syncuser ? userFilesStamp(store, image) : null;
             io.ww4j.image.ImageExec exec = new io.ww4j.image.ImageExec(store, s.conf().imageMounts);
             List<io.ww4j.image.ImageExec.Bind> bs = new ArrayList<>();
             Map<String, String> env = new HashMap<>();
@@ -467,6 +486,9 @@ public final class ImageCommand implements Runnable {
                     s.err().println("ERROR  : command returned an error (exit status " + code + "); image not rebuilt");
                     return code;
                 }
+                if (syncuser && !before.equals(userFilesStamp(store, image))) {
+                    syncUser(image, false);
+                }
                 if (build) {
                     store.build(image, false);
                 }
@@ -474,6 +496,18 @@ public final class ImageCommand implements Runnable {
                 throw fail(e);
             }
             return 0;
+        }
+
+        private static String userFilesStamp(ImageStore store, String image) {
+            StringBuilder b = new StringBuilder();
+            for (String f : new String[] {"etc/passwd", "etc/group"}) {
+                try {
+                    b.append(Files.getLastModifiedTime(store.rootfs(image).resolve(f))).append(' ');
+                } catch (IOException e) {
+                    b.append("- ");
+                }
+            }
+            return b.toString();
         }
 
         /** The wwctl process's own terminal when we run there; else the session's streams. */
@@ -519,6 +553,35 @@ public final class ImageCommand implements Runnable {
             String sh = new io.ww4j.image.ImageExec(store, List.of()).shell(image, session().env("SHELL"));
             session().out().println("Image build will be skipped if the shell ends with a non-zero exit code.");
             return runIn(image, List.of(sh));
+        }
+    }
+
+    @Command(name = "syncuser", description = "Synchronize UIDs/GIDs from host to image")
+    static final class SyncUserCmd extends Base {
+        @Parameters(index = "0", paramLabel = "IMAGE")
+        String image;
+
+        @Option(names = "--write", arity = "0..1", fallbackValue = "true", defaultValue = "true",
+                description = "Synchronize uis/gids and write files in image")
+        boolean write = true;
+
+        @Option(names = "--build", arity = "0..1", fallbackValue = "true", defaultValue = "false",
+                description = "Build image after syncuser is complete")
+        boolean build;
+
+        @Override
+        protected int run() {
+            try {
+                syncUser(image, write);
+                if (build) {
+                    store().build(image, true);
+                } else if (write) {
+                    session().out().println("Syncuser is completed. Rebuild image or add `--build` to build it now.");
+                }
+            } catch (IOException e) {
+                throw fail(e);
+            }
+            return 0;
         }
     }
 }
