@@ -46,6 +46,18 @@ public class UnsetFlags {
     @Option(names = "--prefixlen6") boolean prefixlen6;
     @Option(names = "--gateway6") boolean gateway6;
     @Option(names = "--mtu") boolean mtu;
+    @Option(names = "--diskname", description = "Disk to unset fields on; alone: remove it") String diskName;
+    @Option(names = "--diskwipe") boolean diskWipe;
+    @Option(names = "--partname", description = "Partition to unset fields on (with --diskname); alone: remove it") String partName;
+    @Option(names = "--partnumber") boolean partNumber;
+    @Option(names = "--partsize") boolean partSize;
+    @Option(names = "--parttype") boolean partType;
+    @Option(names = "--partwipe") boolean partWipe;
+    @Option(names = "--partcreate") boolean partCreate;
+    @Option(names = "--fsname", description = "File system to unset fields on; alone: remove it") String fsName;
+    @Option(names = "--fsformat") boolean fsFormat;
+    @Option(names = "--fspath") boolean fsPath;
+    @Option(names = "--fswipe") boolean fsWipe;
     @Option(names = "--tag", split = ",", description = "Tags to remove") List<String> tags;
     @Option(names = "--ipmitag", split = ",", description = "IPMI tags to remove") List<String> ipmiTags;
     @Option(names = "--nettag", split = ",", description = "Network tags to remove") List<String> netTags;
@@ -63,10 +75,105 @@ public class UnsetFlags {
         return profiles || comment || cluster || image || ipxe || runtime || system || kernelVersion || kernelArgs || init
                 || root || primaryNet || ipmiUser || ipmiPass || ipmiAddr || ipmiGateway || ipmiNetmask || ipmiPort
                 || ipmiInterface || ipmiEscapeChar || ipmiWrite || ipmiTemplate || netFields() || netname != null
-                || tags != null || ipmiTags != null;
+                || tags != null || ipmiTags != null || diskName != null || partName != null || fsName != null
+                || partFields() || diskWipe || fsFields();
+    }
+
+    private boolean partFields() {
+        return partNumber || partSize || partType || partWipe || partCreate;
+    }
+
+    private boolean fsFields() {
+        return fsFormat || fsPath || fsWipe;
+    }
+
+    /** A sub-field needs the selector of what it belongs to (checked before anything changes). */
+    private void checkStorageScope() {
+        String[][] part = {{"--partnumber", String.valueOf(partNumber)}, {"--partsize", String.valueOf(partSize)},
+                {"--parttype", String.valueOf(partType)}, {"--partwipe", String.valueOf(partWipe)},
+                {"--partcreate", String.valueOf(partCreate)}};
+        for (String[] f : part) {
+            if (f[1].equals("true") && diskName == null) {
+                throw new CliException("--diskname must be specified with " + f[0]);
+            }
+            if (f[1].equals("true") && partName == null) {
+                throw new CliException("--partname must be specified with " + f[0]);
+            }
+        }
+        if (diskWipe && diskName == null) {
+            throw new CliException("--diskname must be specified with --diskwipe");
+        }
+        for (String[] f : new String[][] {{"--fsformat", String.valueOf(fsFormat)}, {"--fspath", String.valueOf(fsPath)},
+                {"--fswipe", String.valueOf(fsWipe)}}) {
+            if (f[1].equals("true") && fsName == null) {
+                throw new CliException("--fsname must be specified with " + f[0]);
+            }
+        }
+    }
+
+    /**
+     * Disks, partitions, file systems: the named fields are cleared; a selector given alone
+     * removes the whole entity ({@code --partname} without {@code --diskname}: from every disk);
+     * whatever ends up empty is removed.
+     */
+    private void applyStorage(Profile p) {
+        if (diskName != null) {
+            io.ww4j.node.Disk d = p.disks.get(diskName);
+            if (d != null) {
+                if (diskWipe) {
+                    d.wipeTable = null;
+                }
+                if (partName != null) {
+                    io.ww4j.node.Partition pt = d.partitions.get(partName);
+                    if (pt != null) {
+                        if (partNumber) {
+                            pt.number = "";
+                        }
+                        if (partSize) {
+                            pt.sizeMib = "";
+                        }
+                        if (partType) {
+                            pt.typeGuid = "";
+                        }
+                        if (partWipe) {
+                            pt.wipePartitionEntry = null;
+                        }
+                        if (partCreate) {
+                            pt.shouldExist = null;
+                        }
+                        if (!partFields() || pt.isEmpty()) {
+                            d.partitions.remove(partName);
+                        }
+                    }
+                } else if (!diskWipe) {
+                    p.disks.remove(diskName);
+                }
+            }
+        } else if (partName != null) {
+            p.disks.values().forEach(d -> d.partitions.remove(partName));
+        }
+        p.disks.values().removeIf(io.ww4j.node.Disk::isEmpty);
+        if (fsName != null) {
+            io.ww4j.node.FileSystem fs = p.filesystems.get(fsName);
+            if (fs != null) {
+                if (fsFormat) {
+                    fs.format = "";
+                }
+                if (fsPath) {
+                    fs.path = "";
+                }
+                if (fsWipe) {
+                    fs.wipeFilesystem = null;
+                }
+                if (!fsFields() || fs.isEmpty()) {
+                    p.filesystems.remove(fsName);
+                }
+            }
+        }
     }
 
     FieldFlags toFieldFlags() {
+        checkStorageScope();
         FieldFlags f = new FieldFlags();
         f.profiles = profiles ? List.of("UNDEF") : null;
         f.comment = u(comment);
@@ -131,5 +238,6 @@ public class UnsetFlags {
             p.netDevs.remove(netname);
         }
         p.netDevs.values().removeIf(io.ww4j.node.NetDev::isEmpty);
+        applyStorage(p);
     }
 }

@@ -1,6 +1,7 @@
 package io.ww4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -572,5 +573,36 @@ class NodeCommandsTest {
         // profiles take the same flags
         ok("profile", "set", "gpu", "--fsname", "/dev/nvme0n1p1", "--fsformat", "xfs", "-y");
         assertTrue(h.db().contains("  gpu:\n    image name: rocky-gpu\n    filesystems:\n      /dev/nvme0n1p1:\n        format: xfs\n"), h.db());
+    }
+
+    @Test
+    void unsetDisksPartitionsFilesystems() throws Exception {
+        ok("node", "set", "n03", "--diskname", "/dev/vda", "--diskwipe", "--partname", "scratch", "--partnumber", "1",
+                "--partsize", "1024", "--fsname", "scratch", "--fsformat", "ext4", "--fspath", "/scratch", "-y");
+        ok("node", "set", "n03", "--diskname", "/dev/vdb", "--partname", "swap", "--partsize", "512", "-y");
+        String before = h.db();
+        assertEquals(new Harness.Result(255, "", "ERROR: --diskname must be specified with --partsize\n"),
+                h.inProcess("node", "unset", "n03", "--partsize", "-y"));
+        assertEquals(new Harness.Result(255, "", "ERROR: --fsname must be specified with --fspath\n"),
+                h.inProcess("node", "unset", "n03", "--fspath", "-y"));
+        assertEquals(before, h.db());
+
+        assertEquals("""
+                Applying following changes:
+
+                n03:
+                  disks[/dev/vda].partitions[scratch].partsize: "1024" → <unset>
+                  filesystems[/dev/disk/by-partlabel/scratch].fspath: "/scratch" → <unset>
+                """, ok("node", "unset", "n03", "--diskname", "/dev/vda", "--partname", "scratch", "--partsize",
+                "--fsname", "/dev/disk/by-partlabel/scratch", "--fspath", "-y").out());
+        String db = h.db();
+        assertTrue(db.contains("number: \"1\"") || db.contains("number: 1"), db);
+        assertFalse(db.contains("size_mib: \"1024\"") || db.contains("size_mib: 1024"), db);
+        // a selector alone removes the whole thing; a partition name alone, from every disk
+        ok("node", "unset", "n03", "--partname", "swap", "-y");
+        assertFalse(h.db().contains("/dev/vdb"), h.db()); // its only partition gone: the disk is empty, removed
+        ok("node", "unset", "n03", "--fsname", "/dev/disk/by-partlabel/scratch", "-y");
+        ok("node", "unset", "n03", "--diskname", "/dev/vda", "-y");
+        assertFalse(h.db().contains("disks:") || h.db().contains("filesystems:"), h.db());
     }
 }
