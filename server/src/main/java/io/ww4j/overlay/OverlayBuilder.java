@@ -206,7 +206,7 @@ public final class OverlayBuilder {
                         data.BuildSource = e.path().toString();
                         Rendered r = renderTemplate(n.id, o, e, data);
                         tree.reads.addAll(r.read());
-                        r.warnings().forEach(w -> log.warn("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), w));
+                        r.warnings().forEach(w -> log.debug("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), w));
                         place(tree, o, e, r.result());
                     }
                     default -> throw new IllegalStateException();
