@@ -13,6 +13,8 @@ import io.ww4j.dhcp.RegistryDhcpNodes;
 import io.ww4j.http.HttpWiring;
 import io.ww4j.node.NodeRegistry;
 import io.ww4j.node.NodeStore;
+import io.ww4j.overlay.OverlayBuilder;
+import io.ww4j.overlay.OverlayStore;
 import io.ww4j.tftp.TftpServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -46,7 +48,7 @@ public final class Warewulfd implements AutoCloseable {
     public static final List<Named> SERVICES = List.of(
             new Named("nodes", Warewulfd::startNodes),
             new Named("dhcp", Warewulfd::startDhcp),
-            new Named("http", ctx -> HttpWiring.start(ctx.conf(), ctx.status(), ctx.componentOrNull(NodeRegistry.class))),
+            new Named("http", Warewulfd::startHttp),
             new Named("tftp", Warewulfd::startTftp),
             new Named("control socket", ControlServer::start));
 
@@ -54,7 +56,24 @@ public final class Warewulfd implements AutoCloseable {
         // The node database; on first start with an empty database it imports nodes.conf.
         NodeStore store = ctx.component(NodeStore.class, () -> NodeStore.openForDaemon(ctx.conf()));
         ctx.component(NodeRegistry.class, () -> store);
+        // Interim bridge while wwctl node/profile still write nodes.conf: take their writes into
+        // the store after each command and on SIGHUP, as upstream's wwctl reloads warewulfd.
+        NodesConfFollower follower = new NodesConfFollower(ctx.conf().nodesConf(), store);
+        ctx.onCommandDone(follower::sync);
+        ctx.onReload(follower::sync);
         return () -> { }; // closed with the context
+    }
+
+    /** HTTP; overlay images come from the overlay builder when the node database is up. */
+    private static AutoCloseable startHttp(DaemonContext ctx) {
+        NodeRegistry nodes = ctx.componentOrNull(NodeRegistry.class);
+        if (nodes == null) {
+            return HttpWiring.start(ctx.conf(), ctx.status(), (NodeRegistry) null);
+        }
+        OverlayBuilder builder = ctx.component(OverlayBuilder.class,
+                () -> new OverlayBuilder(ctx.conf(), OverlayStore.of(ctx.conf()), nodes));
+        return HttpWiring.start(ctx.conf(), ctx.status(), nodes,
+                new BuiltOverlays(builder, ctx.conf().warewulf.autobuildOverlays));
     }
 
     private static AutoCloseable startDhcp(DaemonContext ctx) {

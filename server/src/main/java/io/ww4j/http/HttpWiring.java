@@ -38,14 +38,25 @@ public final class HttpWiring {
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes) {
-        return start(conf, status, nodes, FileRenderer.NONE);
+        return start(conf, status, nodes, new ProvisionedOverlays(conf.overlayImageDir()), FileRenderer.NONE);
     }
 
     public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes,
                                         FileRenderer fileRenderer) {
+        return start(conf, status, nodes, new ProvisionedOverlays(conf.overlayImageDir()), fileRenderer);
+    }
+
+    /** With the daemon's overlay builder ({@code overlays}: built on demand, never stale). */
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeRegistry registry,
+                                        OverlayProvider overlays) {
+        return start(conf, status, registry == null ? NO_NODES : new RegistryNodeView(registry), overlays,
+                registry == null ? FileRenderer.NONE : new RegistryFileRenderer(conf, registry));
+    }
+
+    public static ProvisionServer start(WarewulfConf conf, StatusTracker status, NodeView nodes,
+                                        OverlayProvider overlays, FileRenderer fileRenderer) {
         ProvisionServer s = new ProvisionServer(new ProvisionServer.Deps(conf, nodes, new ChrootImages(conf),
-                new ProvisionedOverlays(conf.overlayImageDir()), new GoTemplates(), status, ArpTable.system(),
-                fileRenderer));
+                overlays, new GoTemplates(), status, ArpTable.system(), fileRenderer));
         s.start();
         return s;
     }

@@ -19,7 +19,7 @@ public final class TemplateModel {
     private TemplateModel() {}
 
     /** Go's WWbool: a string with Bool/BoolDefaultTrue; prints the raw text. */
-    public static final class WWbool {
+    public static final class WWbool implements io.ww4j.template.GoString {
         private final String value;
 
         public WWbool(String value) {
@@ -35,6 +35,11 @@ public final class TemplateModel {
         }
 
         public String String() {
+            return value;
+        }
+
+        @Override
+        public String stringValue() {
             return value;
         }
 

@@ -3,6 +3,7 @@ package io.ww4j.template;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -21,6 +22,7 @@ public final class Template {
     private final Map<String, Parser.Tree> trees;
     /** Size of the last output: the next execution's buffer starts that big (no regrowth). */
     private volatile int sizeHint = 256;
+    private volatile Analysis analysis;
 
     private Template(String name, Map<String, Parser.Tree> trees) {
         this.name = name;
@@ -48,6 +50,31 @@ public final class Template {
     /** Names of all templates defined by the text ({@code define}, {@code block}) and the main one. */
     public Set<String> templateNames() {
         return Collections.unmodifiableSet(trees.keySet());
+    }
+
+    /**
+     * The top-level fields of the data that the main template reads (through {@code .X} with dot
+     * at the root, or {@code $.X}); empty when it uses the root value whole ({@code .} or
+     * {@code $} alone) or calls another template. Two data values that agree on these fields
+     * render alike, unless a function the template calls ({@link #functionsCalled()}) reads
+     * state of its own.
+     */
+    public Optional<Set<String>> rootFieldsRead() {
+        return analysis().rootFields();
+    }
+
+    /** The names of the functions the main template calls (builtins included). */
+    public Set<String> functionsCalled() {
+        return Set.copyOf(analysis().functions);
+    }
+
+    private Analysis analysis() {
+        Analysis a = analysis;
+        if (a == null) {
+            a = Analysis.of(trees.get(name));
+            analysis = a;
+        }
+        return a;
     }
 
     /** Executes the main template with {@code data} as dot. */

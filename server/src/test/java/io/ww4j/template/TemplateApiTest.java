@@ -182,4 +182,39 @@ class TemplateApiTest {
         assertEquals("<x>", t.execute("inner", "x").text());
         assertTrue(t.templateNames().contains("inner"));
     }
+
+    /** A Go named string type (Warewulf's WWbool): truthiness, eq and len go by its content. */
+    record Named(String v) implements GoString {
+        @Override
+        public String stringValue() {
+            return v;
+        }
+
+        public boolean Bool() {
+            return v.equals("true");
+        }
+    }
+
+    @Test
+    void namedStringKindsBehaveAsStrings() {
+        Map<String, Object> d = Map.of("T", new Named("true"), "F", new Named("false"), "E", new Named(""));
+        assertEquals("T:yes F:yes E:no", render("T:{{ if .T }}yes{{ else }}no{{ end }} F:{{ if .F }}yes{{ else }}no{{ end }}"
+                + " E:{{ if .E }}yes{{ else }}no{{ end }}", d));
+        assertEquals("true false true 5 true false", render("{{ eq .T \"true\" }} {{ eq .F \"true\" }} {{ ne .E .T }}"
+                + " {{ len .F }} {{ .T.Bool }} {{ not .T }}", d));
+        assertEquals("true", render("{{ lt .F .T }}", d));
+    }
+
+    @Test
+    void rootFieldsReadAndFunctionsCalled() {
+        Template t = Template.parse("t", "{{ .A.x }}{{ range .L }}{{ .Inner }}{{ else }}{{ .B }}{{ end }}"
+                + "{{ with $v := .C }}{{ $.D.y }}{{ .NotRoot }}{{ end }}{{ if .E }}{{ .F }}{{ end }}{{ lower .G }}"
+                + "{{ (index .H 0).Z }}", Sprig.functions());
+        assertEquals(java.util.Optional.of(java.util.Set.of("A", "L", "B", "C", "D", "E", "F", "G", "H")), t.rootFieldsRead());
+        assertTrue(t.functionsCalled().containsAll(java.util.Set.of("lower", "index")), t.functionsCalled().toString());
+        assertTrue(Template.parse("t", "{{ hasKey . \"x\" }}", Sprig.functions()).rootFieldsRead().isEmpty());
+        assertTrue(Template.parse("t", "{{ $x := $ }}{{ $x.A }}", Map.of()).rootFieldsRead().isEmpty());
+        assertTrue(Template.parse("t", "{{ define \"d\" }}{{ .Q }}{{ end }}{{ template \"d\" .A }}", Map.of())
+                .rootFieldsRead().isEmpty());
+    }
 }
