@@ -1,6 +1,10 @@
 package io.ww4j.cli;
 
+import io.ww4j.node.Hostlist;
+import io.ww4j.node.NodeRegistry;
+import io.ww4j.overlay.OverlayBuilder;
 import io.ww4j.overlay.OverlayException;
+import io.ww4j.template.RenderResult;
 import io.ww4j.overlay.OverlayStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +17,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "overlay", description = "Warewulf Overlay Management",
         subcommands = {OverlayCommand.ListCmd.class, OverlayCommand.CreateCmd.class, OverlayCommand.DeleteCmd.class,
                 OverlayCommand.MkdirCmd.class, OverlayCommand.ChmodCmd.class, OverlayCommand.ChownCmd.class,
-                OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class})
+                OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class, OverlayCommand.BuildCmd.class})
 final class OverlayCommand {
     private OverlayCommand() {}
 
@@ -233,8 +237,17 @@ final class OverlayCommand {
         @Parameters(index = "1", paramLabel = "FILE")
         String file;
 
+        @Option(names = {"-r", "--render"}, paramLabel = "NODE", description = "Node used for the variables in the template")
+        String render;
+
+        @Option(names = {"-q", "--quiet"}, description = "Do not print information about the rendered template")
+        boolean quiet;
+
         @Override
         int exec(OverlayStore s) throws Exception {
+            if (render != null) {
+                return render(s);
+            }
             OverlayStore.Overlay o = s.get(name);
             Path p = s.inside(o, file);
             if (!Files.isRegularFile(p) && Files.isRegularFile(p.resolveSibling(p.getFileName() + ".ww"))) {
@@ -245,6 +258,81 @@ final class OverlayCommand {
             }
             session().out().print(Files.readString(p));
             return 0;
+        }
+
+        /** Upstream's exact output (spec/overlays.md §3.5): per written slot, flags, name, content. */
+        private int render(OverlayStore s) {
+            OverlayBuilder.Shown shown = OverlayBuilding.builder(session(), OverlayBuilding.registry(session()))
+                    .renderFile(render, name, file);
+            if (!shown.isTemplate()) {
+                session().warn("{} is not a template (no .ww suffix), rendering it anyway", file);
+            }
+            RenderResult r = shown.result();
+            java.io.PrintStream out = session().out();
+            List<RenderResult.Output> outs = r.outputs();
+            if (r.aborted()) {
+                if (!quiet) {
+                    out.print("backupFile: " + r.backup() + "\n");
+                    out.print("writeFile: false\n");
+                }
+                out.print(line(outs.isEmpty() ? "" : outs.get(0).content()));
+                if (!quiet) {
+                    out.print("Aborted\n");
+                }
+                return 0;
+            }
+            String defaultName = file.endsWith(".ww") ? file.substring(0, file.length() - 3) : file;
+            for (int i = 0; i < outs.size(); i++) {
+                RenderResult.Output o = outs.get(i);
+                if (i == 0 && outs.size() > 1 && !o.isSymlink()) {
+                    continue; // text before the first file() is not written
+                }
+                if (!quiet) {
+                    out.print("backupFile: " + r.backup() + "\n");
+                    out.print("writeFile: true\n");
+                    out.print("Filename: " + (i == 0 ? defaultName : o.name()) + "\n");
+                }
+                if (o.isSymlink()) {
+                    if (!quiet) {
+                        out.print("Symlink: " + o.symlink() + "\n");
+                    }
+                } else {
+                    out.print(line(o.content()));
+                }
+            }
+            return 0;
+        }
+
+        /** wwlog adds a newline unless the message ends with one. */
+        private static String line(String s) {
+            return s.endsWith("\n") ? s : s + "\n";
+        }
+    }
+
+    @Command(name = "build", description = "(Re)build node overlays")
+    static final class BuildCmd extends Base {
+        @Parameters(arity = "0..*", paramLabel = "NODE")
+        List<String> names = List.of();
+
+        @Option(names = "--workers", defaultValue = "0", description = "The number of parallel workers building overlays (<= 0: one per CPU)")
+        int workers;
+
+        @Override
+        int exec(OverlayStore s) throws Exception {
+            NodeRegistry reg = OverlayBuilding.registry(session());
+            OverlayBuilder b = OverlayBuilding.builder(session(), reg);
+            List<String> ids;
+            if (names.isEmpty()) {
+                ids = reg.all().stream().map(n -> n.id).toList();
+            } else {
+                ids = Hostlist.expand(names);
+                List<String> missing = ids.stream().filter(id -> reg.byId(id).isEmpty()).toList();
+                if (!missing.isEmpty()) {
+                    throw new CliException("failed to find nodes: " + String.join(", ", missing));
+                }
+            }
+            int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
+            return OverlayBuilding.buildAll(session(), b, ids, n);
         }
     }
 }

@@ -72,29 +72,50 @@ final class Fingerprint {
         return b.toString();
     }
 
-    /** Writes the key file text: the key, then one line per server file a template read. */
-    static String keyFile(String key, List<Path> deps) {
-        StringBuilder b = new StringBuilder(key).append('\n');
-        for (Path p : deps) {
-            b.append(p).append('\t').append(stat(p)).append('\n');
-        }
+    /**
+     * The key file text: the key, the sizes of the {@code .img} and {@code .img.gz}, then one
+     * line per server file a template read, with its stat when read.
+     */
+    static String keyFile(String key, long imgSize, long gzSize, Map<Path, String> reads) {
+        StringBuilder b = new StringBuilder(key).append('\n').append(imgSize).append(' ').append(gzSize).append('\n');
+        reads.forEach((p, st) -> b.append(p).append('\t').append(st).append('\n'));
         return b.toString();
     }
 
-    /** True when the key file holds {@code key} and every recorded server file is unchanged. */
-    static boolean upToDate(Path keyFile, String key) {
+    /**
+     * True when the key file holds {@code key}, both images exist with the recorded sizes, and
+     * every recorded server file is unchanged.
+     */
+    static boolean upToDate(Path keyFile, String key, Path img, Path imgGz) {
         List<String> lines;
         try {
             lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
             return false;
         }
-        if (lines.isEmpty() || !lines.get(0).equals(key)) {
+        if (lines.size() < 2 || !lines.get(0).equals(key)) {
             return false;
         }
-        for (String line : lines.subList(1, lines.size())) {
+        try {
+            if (!lines.get(1).equals(Files.size(img) + " " + Files.size(imgGz))) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        for (String line : lines.subList(2, lines.size())) {
             int tab = line.indexOf('\t');
             if (tab < 0 || !stat(Path.of(line.substring(0, tab))).equals(line.substring(tab + 1))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** True when every file still has the recorded stat. */
+    static boolean unchanged(Map<Path, String> reads) {
+        for (Map.Entry<Path, String> e : reads.entrySet()) {
+            if (!stat(e.getKey()).equals(e.getValue())) {
                 return false;
             }
         }

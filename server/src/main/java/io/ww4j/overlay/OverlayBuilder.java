@@ -1,5 +1,7 @@
 package io.ww4j.overlay;
 
+import io.ww4j.archive.CpioEntry;
+import io.ww4j.archive.CpioWriter;
 import io.ww4j.config.WarewulfConf;
 import io.ww4j.node.Node;
 import io.ww4j.node.NodeRegistry;
@@ -28,9 +30,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.cpio.CpioArchiveEntry;
-import org.apache.commons.compress.archivers.cpio.CpioArchiveOutputStream;
-import org.apache.commons.compress.archivers.cpio.CpioConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,11 +56,35 @@ public final class OverlayBuilder {
     private final NodeRegistry nodes;
     private final Path imageDir;
     private final String buildHost;
+    private final String confHash;
     private final Map<String, Parsed> templates = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
+    /** Static file contents by path, valid while the file's stat fingerprint is the same. */
+    private final Map<Path, Content> contents = new ConcurrentHashMap<>();
+    /** Renders of node-independent templates (see {@link #shareable}), per nodes generation. */
+    private final Map<Path, Shared> shared = new ConcurrentHashMap<>();
     private volatile NodesState nodesState;
 
-    private record Parsed(String key, Template template) {}
+    private record Parsed(String key, Template template, boolean shareable) {}
+
+    private record Content(String fingerprint, byte[] data) {}
+
+    private record Shared(String key, Rendered rendered) {}
+
+    /** One overlay walked once: its entries, their fingerprints, and a digest of them all. */
+    record Walked(OverlayStore.Overlay overlay, List<OverlayStore.Entry> entries, List<String> fingerprints,
+                  String digest) {}
+
+    /**
+     * The root fields of {@link TemplateData} that are the same for every node (server config,
+     * the node list, build facts): a template that reads only these renders alike for all nodes.
+     */
+    static final java.util.Set<String> GLOBAL_FIELDS = java.util.Set.of("BuildHost", "BuildTime", "BuildTimeUnix",
+            "BuildSource", "Overlay", "Ipaddr", "IpCIDR", "Netmask", "Network", "NetworkCIDR", "Ipaddr6", "PrefixLen6",
+            "IpCIDR6", "Network6", "NetworkCIDR6", "Ipv6", "Dhcp", "Nfs", "Ssh", "Warewulf", "Tftp", "Paths",
+            "AllNodes");
+    /** Functions that read the node behind the template's back. */
+    static final java.util.Set<String> NODE_FUNCTIONS = java.util.Set.of("IgnitionJson");
 
     private record NodesState(long generation, String hash, List<TemplateModel.Node> all) {}
 
@@ -71,6 +94,7 @@ public final class OverlayBuilder {
         this.nodes = nodes;
         this.imageDir = conf.overlayImageDir();
         this.buildHost = hostname();
+        this.confHash = computeConfHash();
     }
 
     static String hostname() {
@@ -122,46 +146,81 @@ public final class OverlayBuilder {
         return s;
     }
 
-    /** Builds (or reuses) the image of {@code overlays} for {@code n}. */
+    /** Walks an overlay and fingerprints its entries. */
+    Walked walk(String name) {
+        OverlayStore.Overlay o = store.get(name);
+        List<OverlayStore.Entry> entries = store.walk(o);
+        List<String> fps = new ArrayList<>(entries.size());
+        MessageDigest md = sha256();
+        md.update(o.dir().toString().getBytes(StandardCharsets.UTF_8));
+        for (OverlayStore.Entry e : entries) {
+            String fp = Fingerprint.of(e);
+            fps.add(fp);
+            md.update(fp.getBytes(StandardCharsets.UTF_8));
+        }
+        return new Walked(o, entries, fps, HexFormat.of().formatHex(md.digest()));
+    }
+
+    /**
+     * Builds many nodes' images with each overlay walked once (for {@code wwctl overlay build}):
+     * a batch assumes the overlay files do not change while it runs.
+     */
+    public final class Batch {
+        private final Map<String, Walked> walks = new ConcurrentHashMap<>();
+
+        /** Builds (or finds current) the node's system and runtime images. */
+        public void build(String nodeId) throws IOException {
+            Node n = nodes.byId(nodeId).orElseThrow(() -> new OverlayException("node does not exist: " + nodeId));
+            for (Context ctx : Context.values()) {
+                OverlayBuilder.this.build(n, ctx, overlays(n, ctx), false,
+                        name -> walks.computeIfAbsent(name, OverlayBuilder.this::walk));
+            }
+        }
+    }
+
+    public Batch batch() {
+        return new Batch();
+    }
+
     Path build(Node n, Context ctx, List<String> overlayNames, boolean gz) throws IOException {
+        return build(n, ctx, overlayNames, gz, this::walk);
+    }
+
+    /** Builds (or reuses) the image of {@code overlays} for {@code n}. */
+    Path build(Node n, Context ctx, List<String> overlayNames, boolean gz,
+               java.util.function.Function<String, Walked> walker) throws IOException {
         for (String o : overlayNames) {
             OverlayStore.validateName(o);
         }
         NodesState ns = nodesState();
-        List<OverlayStore.Overlay> ovs = new ArrayList<>();
-        List<List<OverlayStore.Entry>> walks = new ArrayList<>();
+        List<Walked> walks = new ArrayList<>(overlayNames.size());
         for (String name : overlayNames) {
-            OverlayStore.Overlay o = store.get(name);
-            ovs.add(o);
-            walks.add(store.walk(o));
+            walks.add(walker.apply(name));
         }
         MessageDigest md = sha256();
-        md.update((ENGINE + "\0" + confHash() + "\0" + ns.hash + "\0" + n.id + "\0" + ctx + "\0"
+        md.update((ENGINE + "\0" + confHash + "\0" + ns.hash + "\0" + n.id + "\0" + ctx + "\0"
                 + String.join(",", overlayNames)).getBytes(StandardCharsets.UTF_8));
-        for (int i = 0; i < ovs.size(); i++) {
-            md.update(("\0" + ovs.get(i).dir()).getBytes(StandardCharsets.UTF_8));
-            for (OverlayStore.Entry e : walks.get(i)) {
-                md.update(Fingerprint.of(e).getBytes(StandardCharsets.UTF_8));
-            }
+        for (Walked w : walks) {
+            md.update(w.digest().getBytes(StandardCharsets.UTF_8));
         }
         String key = HexFormat.of().formatHex(md.digest());
         Path img = imagePath(n.id, ctx, false);
+        Path imgGz = img.resolveSibling(img.getFileName() + ".gz");
         Path keyFile = img.resolveSibling("__" + ctx.name() + "__.key");
         Object lock = locks.computeIfAbsent(n.id + "/" + ctx, k -> new Object());
         synchronized (lock) {
-            if (Files.exists(img) && Files.exists(img.resolveSibling(img.getFileName() + ".gz"))
-                    && Fingerprint.upToDate(keyFile, key)) {
-                return gz ? img.resolveSibling(img.getFileName() + ".gz") : img;
+            if (Fingerprint.upToDate(keyFile, key, img, imgGz)) {
+                return gz ? imgGz : img;
             }
-            Tree tree = render(n, ns.all, ovs, walks);
-            writeImage(img, tree, key, keyFile);
+            Tree tree = render(n, ns, walks);
+            writeImage(img, imgGz, tree, key, keyFile);
             log.info("{}: built the {} overlay ({} entries: {})", n.id, ctx.name().toLowerCase(), tree.size(),
                     String.join(" ", overlayNames));
-            return gz ? img.resolveSibling(img.getFileName() + ".gz") : img;
+            return gz ? imgGz : img;
         }
     }
 
-    private String confHash() {
+    private String computeConfHash() {
         StringBuilder b = new StringBuilder();
         try {
             if (conf.file != null && Files.exists(conf.file)) {
@@ -173,40 +232,73 @@ public final class OverlayBuilder {
         return b.append(conf.ipaddr).append(conf.netmask).append(conf.network).append(conf.ipaddr6).toString();
     }
 
+    /** A template rendered for {@code overlay show --render}: the result and the file used. */
+    public record Shown(RenderResult result, String file, boolean isTemplate) {}
+
+    /**
+     * Renders one file of an overlay for a node, as {@code wwctl overlay show --render} does:
+     * {@code file} may omit {@code .ww}; a node id that is not in the database renders for the
+     * server itself (a node named after this host, in a cluster of that name), as upstream.
+     */
+    public Shown renderFile(String nodeId, String overlay, String file) {
+        Walked w = walk(overlay);
+        String rel = file.replaceFirst("^/+", "");
+        OverlayStore.Entry found = null;
+        String fp = null;
+        for (String want : List.of(rel, rel + ".ww")) {
+            for (int i = 0; i < w.entries().size() && found == null; i++) {
+                OverlayStore.Entry e = w.entries().get(i);
+                if (e.rel().equals(want) && e.kind() != OverlayStore.Kind.DIR) {
+                    found = e;
+                    fp = w.fingerprints().get(i);
+                }
+            }
+        }
+        if (found == null) {
+            throw new OverlayException("file " + file + " does not exist within overlay " + overlay);
+        }
+        Node n = nodes.byId(nodeId).orElseGet(() -> {
+            Node h = new Node();
+            h.id = buildHost;
+            h.clusterName = buildHost;
+            return h;
+        });
+        NodesState ns = nodesState();
+        TemplateData data = data(n, ns, w.overlay(), found, ZonedDateTime.now());
+        Rendered r = renderTemplate(n.id, w.overlay(), found, data, parse(w.overlay(), found, fp).template());
+        return new Shown(r.result(), found.rel(), found.kind() == OverlayStore.Kind.TEMPLATE);
+    }
+
     /** Renders {@code overlayNames} for node {@code nodeId} without writing an image. */
     Tree renderTree(String nodeId, List<String> overlayNames) {
         Node n = nodes.byId(nodeId).orElseThrow(() -> new OverlayException("node does not exist: " + nodeId));
-        List<OverlayStore.Overlay> ovs = new ArrayList<>();
-        List<List<OverlayStore.Entry>> walks = new ArrayList<>();
+        List<Walked> walks = new ArrayList<>();
         for (String name : overlayNames) {
-            OverlayStore.Overlay o = store.get(name);
-            ovs.add(o);
-            walks.add(store.walk(o));
+            walks.add(walk(name));
         }
-        return render(n, nodesState().all, ovs, walks);
+        return render(n, nodesState(), walks);
     }
 
     /** The rendered file tree of one node (for images and {@code overlay show --render}). */
-    Tree render(Node n, List<TemplateModel.Node> all, List<OverlayStore.Overlay> ovs,
-            List<List<OverlayStore.Entry>> walks) {
+    private Tree render(Node n, NodesState ns, List<Walked> walks) {
         Tree tree = new Tree();
         ZonedDateTime now = ZonedDateTime.now();
-        for (int i = 0; i < ovs.size(); i++) {
-            OverlayStore.Overlay o = ovs.get(i);
-            for (OverlayStore.Entry e : walks.get(i)) {
+        for (Walked w : walks) {
+            OverlayStore.Overlay o = w.overlay();
+            for (int i = 0; i < w.entries().size(); i++) {
+                OverlayStore.Entry e = w.entries().get(i);
                 if (e.rel().isEmpty()) {
                     continue;
                 }
                 switch (e.kind()) {
                     case DIR -> tree.dir(e.rel(), e.mode(), e.uid(), e.gid());
                     case LINK -> tree.link(e.rel(), readLink(e.path()), e.uid(), e.gid());
-                    case FILE -> tree.file(e.rel(), readBytes(e.path()), e.mode(), e.uid(), e.gid(), false);
+                    case FILE -> tree.file(e.rel(), content(e, w.fingerprints().get(i)), e.mode(), e.uid(), e.gid(), false);
                     case TEMPLATE -> {
-                        TemplateData data = TemplateData.of(conf, n, all, o.name(), buildHost, now);
-                        data.BuildSource = e.path().toString();
-                        Rendered r = renderTemplate(n.id, o, e, data);
+                        Rendered r = renderShared(n, ns, o, e, w.fingerprints().get(i), now);
                         tree.reads.addAll(r.read());
-                        r.warnings().forEach(w -> log.debug("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), w));
+                        tree.readStats.putAll(r.readStats());
+                        r.warnings().forEach(x -> log.debug("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), x));
                         place(tree, o, e, r.result());
                     }
                     default -> throw new IllegalStateException();
@@ -216,17 +308,71 @@ public final class OverlayBuilder {
         return tree;
     }
 
-    /** One template's result plus the server files it read. */
-    record Rendered(RenderResult result, List<Path> read, List<String> warnings) {}
+    /**
+     * Renders a template for a node. A node-independent template ({@link #shareable}) is rendered
+     * once per nodes generation and the result reused for every node: the {@code hosts} file
+     * lists all nodes, and rendering it for each node would cost nodes² work.
+     */
+    private Rendered renderShared(Node n, NodesState ns, OverlayStore.Overlay o, OverlayStore.Entry e, String fp,
+                                  ZonedDateTime now) {
+        Parsed p = parse(o, e, fp);
+        if (!p.shareable()) {
+            return renderTemplate(n.id, o, e, data(n, ns, o, e, now), p.template());
+        }
+        String key = ns.hash + "|" + fp;
+        Shared sh = shared.get(e.path());
+        if (sh != null && sh.key().equals(key) && Fingerprint.unchanged(sh.rendered().readStats())) {
+            return sh.rendered();
+        }
+        Rendered r = renderTemplate(n.id, o, e, data(n, ns, o, e, now), p.template());
+        shared.put(e.path(), new Shared(key, r));
+        return r;
+    }
+
+    private TemplateData data(Node n, NodesState ns, OverlayStore.Overlay o, OverlayStore.Entry e, ZonedDateTime now) {
+        TemplateData data = TemplateData.of(conf, n, ns.all, o.name(), buildHost, now);
+        data.BuildSource = e.path().toString();
+        return data;
+    }
+
+    /** True when the template reads only node-independent data (and no node-reading function). */
+    static boolean shareable(Template t) {
+        return t.rootFieldsRead().map(GLOBAL_FIELDS::containsAll).orElse(false)
+                && java.util.Collections.disjoint(t.functionsCalled(), NODE_FUNCTIONS);
+    }
+
+    /** A static file's bytes, read once per version of the file. */
+    private byte[] content(OverlayStore.Entry e, String fp) {
+        Content c = contents.get(e.path());
+        if (c != null && c.fingerprint().equals(fp)) {
+            return c.data();
+        }
+        byte[] data = readBytes(e.path());
+        if (data.length <= (1 << 20)) {
+            contents.put(e.path(), new Content(fp, data));
+        }
+        return data;
+    }
+
+    /** One template's result plus the server files it read (with their stat when read). */
+    record Rendered(RenderResult result, List<Path> read, List<String> warnings, Map<Path, String> readStats) {}
 
     /** Renders one template for one node; errors name node, overlay, file and line. */
     Rendered renderTemplate(String nodeId, OverlayStore.Overlay o, OverlayStore.Entry e, TemplateData data) {
-        Template t = parse(o, e);
+        return renderTemplate(nodeId, o, e, data, parse(o, e, Fingerprint.of(e)).template());
+    }
+
+    private Rendered renderTemplate(String nodeId, OverlayStore.Overlay o, OverlayStore.Entry e, TemplateData data,
+                                    Template t) {
         WarewulfFunctions.Scope scope = new WarewulfFunctions.Scope(data, conf.sysconfDir(), conf.chrootDir());
         WarewulfFunctions.SCOPE.set(scope);
         try {
             RenderResult r = t.execute(data);
-            return new Rendered(r, List.copyOf(scope.read), scope.warnings);
+            Map<Path, String> stats = new TreeMap<>();
+            for (Path read : scope.read) {
+                stats.put(read, Fingerprint.stat(read));
+            }
+            return new Rendered(r, List.copyOf(scope.read), scope.warnings, stats);
         } catch (TemplateException | IllegalArgumentException x) {
             throw new OverlayException("node " + nodeId + ": overlay " + o.name() + ": file " + e.rel() + ": "
                     + x.getMessage(), x);
@@ -235,24 +381,23 @@ public final class OverlayBuilder {
         }
     }
 
-    private Template parse(OverlayStore.Overlay o, OverlayStore.Entry e) {
-        String path = e.path().toString();
+    /** The parsed template; re-parsed only when the file's fingerprint changed. */
+    private Parsed parse(OverlayStore.Overlay o, OverlayStore.Entry e, String fp) {
+        Parsed p = templates.get(e.path().toString());
+        if (p != null && p.key().equals(fp)) {
+            return p;
+        }
         String text;
-        String fp;
         try {
             text = Files.readString(e.path(), StandardCharsets.UTF_8);
-            fp = Fingerprint.of(e);
         } catch (IOException x) {
             throw new OverlayException("overlay " + o.name() + ": cannot read " + e.rel() + ": " + x.getMessage(), x);
         }
-        Parsed p = templates.get(path);
-        if (p != null && p.key.equals(fp + text.hashCode())) {
-            return p.template;
-        }
         try {
             Template t = Template.parse(e.path().getFileName().toString(), text, WarewulfFunctions.ALL);
-            templates.put(path, new Parsed(fp + text.hashCode(), t));
-            return t;
+            p = new Parsed(fp, t, shareable(t));
+            templates.put(e.path().toString(), p);
+            return p;
         } catch (TemplateException x) {
             throw new OverlayException("overlay " + o.name() + ": file " + e.rel() + ": " + x.getMessage(), x);
         }
@@ -305,34 +450,45 @@ public final class OverlayBuilder {
         }
     }
 
-    /** Writes {@code X.img} and {@code X.img.gz} (mode 0600) and the key, each atomically. */
-    private void writeImage(Path img, Tree tree, String key, Path keyFile) throws IOException {
+    /**
+     * Writes {@code X.img}, {@code X.img.gz} (mode 0600) and the key file, each through a temp
+     * file and a rename, so a reader never sees a partial file. No fsync: the images are a cache
+     * whose key file records both sizes, so a file cut short by a crash is rebuilt, not served.
+     */
+    private void writeImage(Path img, Path imgGz, Tree tree, String key, Path keyFile) throws IOException {
         Path dir = img.getParent();
-        Files.createDirectories(dir);
-        try {
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
-        } catch (IOException ignored) {
-            // not ours to change
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            try {
+                Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-x---"));
+            } catch (IOException ignored) {
+                // not ours to change
+            }
         }
-        ByteArrayOutputStream cpio = new ByteArrayOutputStream();
+        ByteArrayOutputStream cpio = new ByteArrayOutputStream(8192);
         tree.writeCpio(cpio);
         byte[] raw = cpio.toByteArray();
         ByteArrayOutputStream gz = new ByteArrayOutputStream(raw.length / 4 + 64);
         try (GZIPOutputStream z = new GZIPOutputStream(gz, 65536)) {
             z.write(raw);
         }
+        byte[] gzBytes = gz.toByteArray();
         atomicWrite(img, raw);
-        atomicWrite(img.resolveSibling(img.getFileName() + ".gz"), gz.toByteArray());
-        atomicWrite(keyFile, Fingerprint.keyFile(key, List.copyOf(tree.reads)).getBytes(StandardCharsets.UTF_8));
+        atomicWrite(imgGz, gzBytes);
+        atomicWrite(keyFile, Fingerprint.keyFile(key, raw.length, gzBytes.length, tree.readStats)
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     static void atomicWrite(Path target, byte[] data) throws IOException {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp" + Thread.currentThread().threadId());
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING), PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rw-------")))) {
             Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
-            ch.write(java.nio.ByteBuffer.wrap(data));
-            ch.force(true);
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(data);
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
         }
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -356,6 +512,8 @@ public final class OverlayBuilder {
         final Map<String, Item> items = new TreeMap<>();
         /** Server files the templates read (Include*), for the cache check. */
         final java.util.Set<Path> reads = new java.util.TreeSet<>();
+        /** Those files' stat fingerprints when they were read. */
+        final Map<Path, String> readStats = new TreeMap<>();
 
         int size() {
             return items.size();
@@ -415,42 +573,18 @@ public final class OverlayBuilder {
 
         void writeCpio(OutputStream out) throws IOException {
             long mtime = System.currentTimeMillis() / 1000;
-            try (CpioArchiveOutputStream cpio = new CpioArchiveOutputStream(nonClosing(out), CpioConstants.FORMAT_NEW)) {
-                long ino = 1;
-                for (Item i : items.values()) {
-                    CpioArchiveEntry ce = new CpioArchiveEntry(CpioConstants.FORMAT_NEW, i.path);
-                    int type = switch (i.kind) {
-                        case 'd' -> CpioConstants.C_ISDIR;
-                        case 'l' -> CpioConstants.C_ISLNK;
-                        default -> CpioConstants.C_ISREG;
-                    };
-                    ce.setMode(type | (i.mode & 07777));
-                    ce.setUID(i.uid);
-                    ce.setGID(i.gid);
-                    ce.setInode(ino++);
-                    ce.setNumberOfLinks(i.kind == 'd' ? 2 : 1);
-                    ce.setTime(mtime);
-                    byte[] data = i.data == null ? new byte[0] : i.data;
-                    ce.setSize(data.length);
-                    cpio.putArchiveEntry(ce);
-                    cpio.write(data);
-                    cpio.closeArchiveEntry();
-                }
+            CpioWriter cpio = new CpioWriter(out);
+            long ino = 1;
+            for (Item i : items.values()) {
+                byte[] data = i.data == null ? new byte[0] : i.data;
+                CpioEntry ce = switch (i.kind) {
+                    case 'd' -> CpioEntry.directory(i.path, i.mode, i.uid, i.gid, mtime);
+                    case 'l' -> CpioEntry.symlink(i.path, i.uid, i.gid, mtime, data.length);
+                    default -> CpioEntry.file(i.path, i.mode, i.uid, i.gid, mtime, data.length);
+                };
+                cpio.putEntry(ce.withIno(ino++), data);
             }
-        }
-
-        private static OutputStream nonClosing(OutputStream out) {
-            return new java.io.FilterOutputStream(out) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    out.write(b, off, len);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
+            cpio.finish();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.ww4j.bench;
 
+import io.ww4j.config.ConfigLoader;
 import io.ww4j.config.WarewulfConf;
 import io.ww4j.node.InMemoryRegistry;
 import io.ww4j.node.NetDev;
@@ -7,34 +8,47 @@ import io.ww4j.node.Node;
 import io.ww4j.node.NodeRegistry;
 import io.ww4j.node.NodesConf;
 import io.ww4j.node.NodesConfReader;
+import io.ww4j.node.NodesConfWriter;
 import io.ww4j.overlay.OverlayBuilder;
 import io.ww4j.overlay.OverlayStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 /**
- * Whole-cluster overlay build: 10,000 synthetic nodes (hpc-site's profiles) get their system and
- * runtime images built with N workers; then one node's system+runtime on demand after warm-up
- * (a changed node forces the rebuild each round). Run:
- * {@code java -cp server/target/classes:server/target/test-classes:$(cat cp.txt) io.ww4j.bench.OverlayBuildBench <repo> [nodes] [workers]}
+ * Overlay build benchmark (server/bench/overlay-build.sh drives it).
+ * {@code gen ROOT REPO COUNT}: writes a ww4j tree under ROOT (warewulf.conf, nodes.conf with COUNT
+ * synthetic nodes using hpc-site's profiles, the distribution overlays) for {@code wwctl overlay build}.
+ * {@code ondemand ROOT}: one node's system + runtime images on demand after warm-up, cached
+ * (unchanged inputs) and rebuilt (the node's key files removed), best of many rounds.
  */
 public final class OverlayBuildBench {
     public static void main(String[] args) throws Exception {
-        Path repo = Path.of(args.length > 0 ? args[0] : ".");
-        int count = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
-        int workers = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
-        Path tmp = Files.createTempDirectory("ww4j-bench");
-        WarewulfConf conf = new WarewulfConf();
-        conf.ipaddr = "10.10.0.1";
-        conf.netmask = "255.255.0.0";
-        conf.network = "10.10.0.0";
-        conf.paths.sysconfdir = tmp.resolve("etc").toString();
-        conf.paths.wwprovisiondir = tmp.resolve("provision").toString();
-        conf.paths.wwchrootdir = tmp.resolve("chroots").toString();
+        Path root = Path.of(args[1]).toAbsolutePath();
+        if (args[0].equals("gen")) {
+            gen(root, Path.of(args[2]).toAbsolutePath(), Integer.parseInt(args[3]));
+        } else {
+            onDemand(root);
+        }
+    }
+
+    static void gen(Path root, Path repo, int count) throws Exception {
+        Files.createDirectories(root.resolve("etc/warewulf"));
+        Files.writeString(root.resolve("etc/warewulf/warewulf.conf"), """
+                ipaddr: 10.10.0.1
+                netmask: 255.255.0.0
+                network: 10.10.0.0
+                dhcp:
+                  enabled: false
+                tftp:
+                  enabled: false
+                paths:
+                  sysconfdir: ..
+                  localstatedir: ../../var/lib
+                  datadir: %s
+                  wwoverlaydir: ../../var/lib/warewulf/overlays
+                  wwchrootdir: ../../var/lib/warewulf/chroots
+                  wwprovisiondir: ../../var/lib/warewulf/provision
+                """.formatted(repo.resolve("share")));
         NodesConf base = NodesConfReader.read(repo.resolve("nodes/hpc-site/nodes.conf"));
         Node template = base.nodes.get("c001");
         NodesConf big = new NodesConf();
@@ -50,43 +64,38 @@ public final class OverlayBuildBench {
             }
             big.nodes.put(n.id, n);
         }
-        NodeRegistry reg = InMemoryRegistry.of(big);
-        OverlayBuilder b = new OverlayBuilder(conf, new OverlayStore(tmp.resolve("site"), repo.resolve("overlays")), reg);
-        List<Node> all = reg.all();
-        Node n0 = all.get(0);
-        System.out.println("nodes=" + all.size() + " workers=" + workers + " system=" + n0.systemOverlay + " runtime=" + n0.runtimeOverlay);
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        long t0 = System.nanoTime();
-        List<Future<?>> fs = all.stream().<Future<?>>map(n -> pool.submit(() -> {
-            b.overlayImage(n.id, OverlayBuilder.Context.SYSTEM, true);
-            b.overlayImage(n.id, OverlayBuilder.Context.RUNTIME, true);
-            return null;
-        })).toList();
-        for (Future<?> f : fs) {
-            f.get();
+        Files.writeString(root.resolve("etc/warewulf/nodes.conf"), NodesConfWriter.write(big));
+    }
+
+    static void onDemand(Path root) throws Exception {
+        WarewulfConf conf = ConfigLoader.load(root.resolve("etc/warewulf/warewulf.conf"));
+        NodeRegistry reg = InMemoryRegistry.of(NodesConfReader.read(conf.nodesConf()));
+        OverlayBuilder b = new OverlayBuilder(conf, OverlayStore.of(conf), reg);
+        String id = reg.all().get(42).id;
+        for (int r = 0; r < 50; r++) { // warm-up
+            rebuild(b, id);
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        pool.shutdown();
-        System.out.printf("cold build, all nodes, system+runtime: %.2f s%n", secs);
-        // on demand: cached (inputs unchanged)
-        long best = Long.MAX_VALUE;
+        long cached = Long.MAX_VALUE;
         for (int r = 0; r < 200; r++) {
             long s = System.nanoTime();
-            b.overlayImage("n00042", OverlayBuilder.Context.SYSTEM, true);
-            b.overlayImage("n00042", OverlayBuilder.Context.RUNTIME, true);
-            best = Math.min(best, System.nanoTime() - s);
+            b.overlayImage(id, OverlayBuilder.Context.SYSTEM, true);
+            b.overlayImage(id, OverlayBuilder.Context.RUNTIME, true);
+            cached = Math.min(cached, System.nanoTime() - s);
         }
-        System.out.printf("on demand, unchanged (cache check): %.2f ms%n", best / 1e6);
-        // on demand, forced rebuild of one node (its key file removed)
-        long bestBuild = Long.MAX_VALUE;
-        for (int r = 0; r < 50; r++) {
-            Files.deleteIfExists(b.imagePath("n00042", OverlayBuilder.Context.SYSTEM, false).resolveSibling("__SYSTEM__.key"));
-            Files.deleteIfExists(b.imagePath("n00042", OverlayBuilder.Context.RUNTIME, false).resolveSibling("__RUNTIME__.key"));
-            long s = System.nanoTime();
-            b.overlayImage("n00042", OverlayBuilder.Context.SYSTEM, true);
-            b.overlayImage("n00042", OverlayBuilder.Context.RUNTIME, true);
-            bestBuild = Math.min(bestBuild, System.nanoTime() - s);
+        long built = Long.MAX_VALUE;
+        for (int r = 0; r < 100; r++) {
+            built = Math.min(built, rebuild(b, id));
         }
-        System.out.printf("on demand, rebuild one node system+runtime: %.2f ms%n", bestBuild / 1e6);
+        System.out.printf("on demand, one node system+runtime: cached %.2f ms, rebuilt %.2f ms (best of 200/100)%n",
+                cached / 1e6, built / 1e6);
+    }
+
+    private static long rebuild(OverlayBuilder b, String id) throws Exception {
+        Files.deleteIfExists(b.imagePath(id, OverlayBuilder.Context.SYSTEM, false).resolveSibling("__SYSTEM__.key"));
+        Files.deleteIfExists(b.imagePath(id, OverlayBuilder.Context.RUNTIME, false).resolveSibling("__RUNTIME__.key"));
+        long s = System.nanoTime();
+        b.overlayImage(id, OverlayBuilder.Context.SYSTEM, true);
+        b.overlayImage(id, OverlayBuilder.Context.RUNTIME, true);
+        return System.nanoTime() - s;
     }
 }

@@ -41,4 +41,44 @@ class OverlayCommandTest {
             assertTrue(!h.inProcess("overlay", "list").out().contains("motd"));
         }
     }
+
+    /** show --render prints upstream's slot blocks; build makes both images for the named nodes. */
+    @Test
+    void renderAndBuild() throws Exception {
+        try (Harness h = new Harness(tmp)) {
+            Path t = tmp.resolve("var/lib/warewulf/overlays/demo/rootfs/etc/demo.ww");
+            Files.createDirectories(t.getParent());
+            Files.writeString(t, "head\n{{- file \"one.conf\" -}}\nid={{ .Id }}{{ file \"/etc/two\" }}two\n"
+                    + "{{ file \"ln\" }}{{ softlink \"/target\" }}");
+            Files.writeString(t.resolveSibling("plain.ww"), "{{ .Id }} in {{ .ClusterName }}");
+            Files.writeString(t.resolveSibling("stop.ww"), "partial {{ if eq .Id \"n1\" }}{{ abort }}{{ end }}rest");
+            assertEquals(0, h.inProcess("node", "add", "n[1-3]", "--cluster", "c1").code());
+            assertEquals(0, h.inProcess("node", "set", "n[1-3]", "-O", "demo", "-R", "demo", "-y").code());
+
+            assertEquals("backupFile: true\nwriteFile: true\nFilename: one.conf\nid=n2\n"
+                            + "backupFile: true\nwriteFile: true\nFilename: /etc/two\ntwo\n"
+                            + "backupFile: true\nwriteFile: true\nFilename: ln\nSymlink: /target\n",
+                    h.inProcess("overlay", "show", "--render", "n2", "demo", "/etc/demo.ww").out());
+            assertEquals("backupFile: true\nwriteFile: true\nFilename: /etc/plain\nn2 in c1\n",
+                    h.inProcess("overlay", "show", "-r", "n2", "demo", "/etc/plain").out());
+            assertEquals("n3 in c1\n", h.inProcess("overlay", "show", "-q", "-r", "n3", "demo", "etc/plain.ww").out());
+            assertEquals("backupFile: true\nwriteFile: false\npartial \nAborted\n",
+                    h.inProcess("overlay", "show", "-r", "n1", "demo", "/etc/stop.ww").out());
+            // Not a node: rendered for the server itself.
+            String host = h.inProcess("overlay", "show", "-q", "-r", "host", "demo", "/etc/plain").out();
+            assertTrue(host.matches("(\\S+) in \\1\n"), host);
+
+            Harness.Result r = h.inProcess("overlay", "build", "--workers", "2", "n[1-2]");
+            assertEquals(0, r.code(), r.all());
+            for (String n : new String[] {"n1", "n2"}) {
+                for (String img : new String[] {"__SYSTEM__.img", "__SYSTEM__.img.gz", "__RUNTIME__.img", "__RUNTIME__.img.gz"}) {
+                    assertTrue(Files.isRegularFile(tmp.resolve("var/lib/warewulf/provision/overlays/" + n + "/" + img)), n + img);
+                }
+            }
+            assertTrue(!Files.exists(tmp.resolve("var/lib/warewulf/provision/overlays/n3")));
+            r = h.inProcess("overlay", "build", "n9");
+            assertNotEquals(0, r.code());
+            assertTrue(r.err().contains("failed to find nodes"), r.all());
+        }
+    }
 }
