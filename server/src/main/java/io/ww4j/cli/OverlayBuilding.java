@@ -1,12 +1,8 @@
 package io.ww4j.cli;
 
-import io.ww4j.node.InMemoryRegistry;
 import io.ww4j.node.NodeRegistry;
-import io.ww4j.node.NodesConf;
-import io.ww4j.node.NodesConfReader;
 import io.ww4j.overlay.OverlayBuilder;
 import io.ww4j.overlay.OverlayStore;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,26 +15,18 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
-/** The overlay builder the overlay commands use: the daemon's own, or one over nodes.conf. */
+/** The overlay builder the overlay commands use, over the node database. */
 final class OverlayBuilding {
     private OverlayBuilding() {}
 
-    /** The daemon's node database when running inside warewulfd, else nodes.conf as it is now. */
+    /** The node database (the daemon's own when running inside warewulfd). */
     static NodeRegistry registry(Session s) {
-        NodeRegistry r = s.context().componentOrNull(NodeRegistry.class);
-        if (r != null) {
-            return r;
-        }
-        return InMemoryRegistry.of(
-                Files.isRegularFile(s.conf().nodesConf()) ? NodesConfReader.read(s.conf().nodesConf()) : new NodesConf());
+        return DbCommand.store(s);
     }
 
-    /** Inside warewulfd the daemon's builder (its caches are warm); in-process a fresh one over {@code reg}. */
+    /** One builder per context (inside warewulfd: the one the HTTP server uses, its caches warm). */
     static OverlayBuilder builder(Session s, NodeRegistry reg) {
-        if (s.context().componentOrNull(NodeRegistry.class) == reg) {
-            return s.context().component(OverlayBuilder.class, () -> new OverlayBuilder(s.conf(), OverlayStore.of(s.conf()), reg));
-        }
-        return new OverlayBuilder(s.conf(), OverlayStore.of(s.conf()), reg);
+        return s.context().component(OverlayBuilder.class, () -> new OverlayBuilder(s.conf(), OverlayStore.of(s.conf()), reg));
     }
 
     /** Builds both images of every node on {@code workers} threads; a failed node is reported, the rest go on. */

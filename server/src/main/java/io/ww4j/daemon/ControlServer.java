@@ -139,7 +139,6 @@ public final class ControlServer implements AutoCloseable {
                 remote.stderr().write(("ERROR: " + e + "\n").getBytes(StandardCharsets.UTF_8));
                 code = 255;
             }
-            context.commandDone(); // before the exit code: the caller's next step sees the change
             remote.exit(code);
         } catch (IOException e) {
             log.debug("control connection ended: {}", e.toString());

@@ -24,7 +24,6 @@ public final class DaemonContext implements AutoCloseable {
     private final StatusTracker status = new StatusTracker();
     private final Map<Class<?>, Object> components = new LinkedHashMap<>();
     private final List<Runnable> reloadHooks = new CopyOnWriteArrayList<>();
-    private final List<Runnable> commandHooks = new CopyOnWriteArrayList<>();
 
     public DaemonContext(WarewulfConf conf, boolean daemon) {
         this.conf = conf;
@@ -75,22 +74,6 @@ public final class DaemonContext implements AutoCloseable {
                 hook.run();
             } catch (RuntimeException e) {
                 log.error("reload failed: {}", e.toString(), e);
-            }
-        }
-    }
-
-    /** Registers something to run after each wwctl command the daemon ran (pick up its writes). */
-    public void onCommandDone(Runnable hook) {
-        commandHooks.add(hook);
-    }
-
-    /** Runs the command hooks; a failing hook is logged and does not stop the others. */
-    public void commandDone() {
-        for (Runnable hook : commandHooks) {
-            try {
-                hook.run();
-            } catch (RuntimeException e) {
-                log.error("after command: {}", e.toString(), e);
             }
         }
     }

@@ -56,11 +56,6 @@ public final class Warewulfd implements AutoCloseable {
         // The node database; on first start with an empty database it imports nodes.conf.
         NodeStore store = ctx.component(NodeStore.class, () -> NodeStore.openForDaemon(ctx.conf()));
         ctx.component(NodeRegistry.class, () -> store);
-        // Interim bridge while wwctl node/profile still write nodes.conf: take their writes into
-        // the store after each command and on SIGHUP, as upstream's wwctl reloads warewulfd.
-        NodesConfFollower follower = new NodesConfFollower(ctx.conf().nodesConf(), store);
-        ctx.onCommandDone(follower::sync);
-        ctx.onReload(follower::sync);
         return () -> { }; // closed with the context
     }
 

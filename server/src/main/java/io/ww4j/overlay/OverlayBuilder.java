@@ -214,7 +214,7 @@ public final class OverlayBuilder {
             }
             Tree tree = render(n, ns, walks);
             writeImage(img, imgGz, tree, key, keyFile);
-            log.info("{}: built the {} overlay ({} entries: {})", n.id, ctx.name().toLowerCase(), tree.size(),
+            log.debug("{}: built the {} overlay ({} entries: {})", n.id, ctx.name().toLowerCase(), tree.size(),
                     String.join(" ", overlayNames));
             return gz ? imgGz : img;
         }
