@@ -56,11 +56,16 @@ public final class OverlayBuildBench {
         for (int i = 0; i < count; i++) {
             Node n = template.copy();
             n.id = String.format("n%05d", i);
+            int j = 0;
             for (NetDev nd : n.netDevs.values()) {
                 if (!nd.ipaddr.isEmpty()) {
-                    nd.ipaddr = "10." + (10 + (i >> 16)) + "." + ((i >> 8) & 255) + "." + (i & 255);
+                    nd.ipaddr = (10 + j) + "." + (10 + (i >> 16)) + "." + ((i >> 8) & 255) + "." + (i & 255);
                 }
-                nd.hwaddr = String.format("b8:ca:3a:%02x:%02x:%02x", (i >> 16) & 255, (i >> 8) & 255, i & 255);
+                nd.hwaddr = String.format("b8:ca:%02x:%02x:%02x:%02x", 0x3a + j, (i >> 16) & 255, (i >> 8) & 255, i & 255);
+                j++;
+            }
+            if (n.ipmi != null && !n.ipmi.ipaddr.isEmpty()) {
+                n.ipmi.ipaddr = "10." + (20 + (i >> 16)) + "." + ((i >> 8) & 255) + "." + (i & 255);
             }
             big.nodes.put(n.id, n);
         }
