@@ -178,6 +178,10 @@ public final class OverlayBuilder {
         }
     }
 
+    NodeRegistry nodesForTest() {
+        return nodes;
+    }
+
     public Batch batch() {
         return new Batch();
     }
@@ -299,7 +303,7 @@ public final class OverlayBuilder {
                         tree.reads.addAll(r.read());
                         tree.readStats.putAll(r.readStats());
                         r.warnings().forEach(x -> log.debug("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), x));
-                        place(tree, o, e, r.result());
+                        place(tree, o, e, r.result(), r.encoded(), templates.get(e.path().toString()).shareable());
                     }
                     default -> throw new IllegalStateException();
                 }
@@ -355,7 +359,33 @@ public final class OverlayBuilder {
     }
 
     /** One template's result plus the server files it read (with their stat when read). */
-    record Rendered(RenderResult result, List<Path> read, List<String> warnings, Map<Path, String> readStats) {}
+    record Rendered(RenderResult result, List<Path> read, List<String> warnings, Map<Path, String> readStats,
+                    Encoded encoded) {
+        Rendered(RenderResult result, List<Path> read, List<String> warnings, Map<Path, String> readStats) {
+            this(result, read, warnings, readStats, new Encoded(result));
+        }
+    }
+
+    /**
+     * A render's text outputs as bytes (encoded once, also when the render is shared by every
+     * node), and for shared renders the ready cpio entry + gzip member of each output.
+     */
+    static final class Encoded {
+        final byte[][] bytes;
+        final Map<String, Blob> blobs = new ConcurrentHashMap<>();
+
+        Encoded(RenderResult r) {
+            List<RenderResult.Output> outs = r.outputs();
+            bytes = new byte[outs.size()][];
+            for (int i = 0; i < outs.size(); i++) {
+                RenderResult.Output o = outs.get(i);
+                bytes[i] = o.isSymlink() ? null : o.content().getBytes(StandardCharsets.UTF_8);
+            }
+        }
+    }
+
+    /** One cpio entry (header, name, data, padding) and the same bytes as a gzip member. */
+    record Blob(byte[] cpio, byte[] gz) {}
 
     /** Renders one template for one node; errors name node, overlay, file and line. */
     Rendered renderTemplate(String nodeId, OverlayStore.Overlay o, OverlayStore.Entry e, TemplateData data) {
@@ -404,7 +434,8 @@ public final class OverlayBuilder {
     }
 
     /** Puts a template's output slots into the tree as upstream's BuildOverlayIndir does (§1.3). */
-    private static void place(Tree tree, OverlayStore.Overlay o, OverlayStore.Entry e, RenderResult r) {
+    private static void place(Tree tree, OverlayStore.Overlay o, OverlayStore.Entry e, RenderResult r, Encoded enc,
+                              boolean shared) {
         if (r.aborted()) {
             return;
         }
@@ -429,7 +460,10 @@ public final class OverlayBuilder {
             if (out.isSymlink()) {
                 tree.link(target, out.symlink(), e.uid(), e.gid());
             } else {
-                tree.file(target, out.content().getBytes(StandardCharsets.UTF_8), e.mode(), e.uid(), e.gid(), r.backup());
+                tree.file(target, enc.bytes[i], e.mode(), e.uid(), e.gid(), r.backup());
+                if (shared) {
+                    tree.shared.put(target, enc);
+                }
             }
         }
     }
@@ -466,12 +500,9 @@ public final class OverlayBuilder {
             }
         }
         ByteArrayOutputStream cpio = new ByteArrayOutputStream(8192);
-        tree.writeCpio(cpio);
+        ByteArrayOutputStream gz = new ByteArrayOutputStream(8192);
+        tree.write(cpio, gz);
         byte[] raw = cpio.toByteArray();
-        ByteArrayOutputStream gz = new ByteArrayOutputStream(raw.length / 4 + 64);
-        try (GZIPOutputStream z = new GZIPOutputStream(gz, 65536)) {
-            z.write(raw);
-        }
         byte[] gzBytes = gz.toByteArray();
         atomicWrite(img, raw);
         atomicWrite(imgGz, gzBytes);
@@ -514,6 +545,8 @@ public final class OverlayBuilder {
         final java.util.Set<Path> reads = new java.util.TreeSet<>();
         /** Those files' stat fingerprints when they were read. */
         final Map<Path, String> readStats = new TreeMap<>();
+        /** Paths whose content came from a render shared by all nodes (if still that content). */
+        final Map<String, Encoded> shared = new java.util.HashMap<>();
 
         int size() {
             return items.size();
@@ -571,20 +604,95 @@ public final class OverlayBuilder {
             return i == null ? null : i.data;
         }
 
+        /** The uncompressed newc archive (for tests and tools). */
         void writeCpio(OutputStream out) throws IOException {
+            write(out, OutputStream.nullOutputStream());
+        }
+
+        /**
+         * Writes the newc archive to {@code raw} and its gzip to {@code gz}. Entries from renders
+         * shared by all nodes (the hosts file of a big cluster) are cpio-encoded and compressed
+         * once and spliced in as gzip members of their own: the decompressed stream is still one
+         * archive, and gzip, the kernel's initramfs unpacker and Go all read multi-member gzip.
+         */
+        void write(OutputStream raw, OutputStream gz) throws IOException {
             long mtime = System.currentTimeMillis() / 1000;
-            CpioWriter cpio = new CpioWriter(out);
+            ByteArrayOutputStream seg = new ByteArrayOutputStream(8192);
+            CpioWriter cpio = new CpioWriter(seg);
             long ino = 1;
             for (Item i : items.values()) {
                 byte[] data = i.data == null ? new byte[0] : i.data;
-                CpioEntry ce = switch (i.kind) {
-                    case 'd' -> CpioEntry.directory(i.path, i.mode, i.uid, i.gid, mtime);
-                    case 'l' -> CpioEntry.symlink(i.path, i.uid, i.gid, mtime, data.length);
-                    default -> CpioEntry.file(i.path, i.mode, i.uid, i.gid, mtime, data.length);
-                };
-                cpio.putEntry(ce.withIno(ino++), data);
+                Blob blob = blob(i, data, mtime);
+                if (blob != null) {
+                    flush(cpio, seg, raw, gz);
+                    raw.write(blob.cpio());
+                    gz.write(blob.gz());
+                    seg = new ByteArrayOutputStream(8192);
+                    cpio = new CpioWriter(seg);
+                    continue;
+                }
+                cpio.putEntry(entry(i, data, mtime).withIno(ino++), data);
             }
             cpio.finish();
+            raw.write(seg.toByteArray());
+            gz.write(gzip(seg.toByteArray()));
+        }
+
+        private static CpioEntry entry(Item i, byte[] data, long mtime) {
+            return switch (i.kind) {
+                case 'd' -> CpioEntry.directory(i.path, i.mode, i.uid, i.gid, mtime);
+                case 'l' -> CpioEntry.symlink(i.path, i.uid, i.gid, mtime, data.length);
+                default -> CpioEntry.file(i.path, i.mode, i.uid, i.gid, mtime, data.length);
+            };
+        }
+
+        /** The shared, ready-made entry for {@code i} if its content is still a shared render's. */
+        private Blob blob(Item i, byte[] data, long mtime) throws IOException {
+            Encoded enc = shared.get(i.path);
+            if (enc == null || i.kind != 'f' || data.length < 4096) {
+                return null;
+            }
+            boolean same = false;
+            for (byte[] b : enc.bytes) {
+                same |= b == data;
+            }
+            if (!same) {
+                return null; // overwritten by a later overlay
+            }
+            String key = i.path + "|" + i.mode + "|" + i.uid + "|" + i.gid;
+            Blob b = enc.blobs.get(key);
+            if (b == null) {
+                ByteArrayOutputStream one = new ByteArrayOutputStream(data.length + 256);
+                CpioWriter w = new CpioWriter(one);
+                w.putEntry(entry(i, data, mtime).withIno(0x7fff0000L + (key.hashCode() & 0xffff)), data);
+                pad(w, one);
+                b = new Blob(one.toByteArray(), gzip(one.toByteArray()));
+                enc.blobs.putIfAbsent(key, b);
+            }
+            return b;
+        }
+
+        private static void flush(CpioWriter cpio, ByteArrayOutputStream seg, OutputStream raw, OutputStream gz)
+                throws IOException {
+            pad(cpio, seg);
+            if (seg.size() > 0) {
+                raw.write(seg.toByteArray());
+                gz.write(gzip(seg.toByteArray()));
+            }
+        }
+
+        /** Pads the last entry's data to 4 bytes (CpioWriter pads lazily, before the next header). */
+        private static void pad(CpioWriter w, ByteArrayOutputStream seg) {
+            int n = (int) ((4 - (w.bytesWritten() & 3)) & 3);
+            seg.write(new byte[n], 0, n);
+        }
+
+        private static byte[] gzip(byte[] data) throws IOException {
+            ByteArrayOutputStream gz = new ByteArrayOutputStream(data.length / 4 + 64);
+            try (GZIPOutputStream z = new GZIPOutputStream(gz, 65536)) {
+                z.write(data);
+            }
+            return gz.toByteArray();
         }
     }
 

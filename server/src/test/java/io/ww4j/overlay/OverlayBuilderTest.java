@@ -280,4 +280,48 @@ class OverlayBuilderTest {
         assertFalse(Files.exists(b.imagePath(without.id, OverlayBuilder.Context.SYSTEM, false)), "nothing half-written");
         assertThrows(OverlayException.class, () -> b.build(withTag, OverlayBuilder.Context.SYSTEM, List.of("../etc"), false));
     }
+
+    /**
+     * A big cluster's hosts file is rendered once and spliced into every image as its own gzip
+     * member: real gzip + cpio (as wwclient and dracut unpack) must read one whole archive.
+     */
+    @Test
+    void sharedEntriesSplicedAsGzipMembersUnpackWithRealTools() throws Exception {
+        NodesConf c = cluster("hpc-site");
+        Node proto = c.nodes.get("c001");
+        for (int i = 0; i < 300; i++) {
+            Node n = proto.copy();
+            n.id = String.format("x%03d", i);
+            int j = 0;
+            for (io.ww4j.node.NetDev nd : n.netDevs.values()) {
+                nd.ipaddr = (10 + j) + ".99." + (i >> 8) + "." + (i & 255);
+                nd.hwaddr = String.format("02:00:%02x:00:%02x:%02x", j++, i >> 8, i & 255);
+            }
+            n.ipmi.ipaddr = "";
+            c.nodes.put(n.id, n);
+        }
+        OverlayBuilder b = new OverlayBuilder(conf, store, new MutableRegistry(c));
+        Node x1 = b.nodesForTest().byId("x001").orElseThrow();
+        Path gz = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), true);
+        Path raw = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), false);
+        String hosts = CpioRead.file(raw, "etc/hosts");
+        assertTrue(hosts.length() > 4096 && hosts.contains("x299"), "big shared hosts file");
+        Path cpio = ExternalTool.require("cpio", "cpio");
+        Path gzip = ExternalTool.require("gzip", "gzip");
+        Path out = tmp.resolve("unpacked");
+        Files.createDirectories(out);
+        Process p = new ProcessBuilder("/bin/sh", "-c", "\"$0\" -dc \"$2\" | \"$1\" -imu --quiet",
+                gzip.toString(), cpio.toString(), gz.toString()).directory(out.toFile()).redirectErrorStream(true).start();
+        String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), log);
+        assertEquals(hosts, Files.readString(out.resolve("etc/hosts")));
+        assertEquals("x001\n", Files.readString(out.resolve("etc/hostname")));
+        assertTrue(Files.isRegularFile(out.resolve("etc/issue")), "entries after the spliced one are there too");
+        // Another node: same hosts bytes, its own hostname.
+        Node x2 = b.nodesForTest().byId("x002").orElseThrow();
+        assertEquals(hosts, CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), true),
+                "etc/hosts"));
+        assertEquals("x002\n", CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"),
+                true), "etc/hostname"));
+    }
 }
