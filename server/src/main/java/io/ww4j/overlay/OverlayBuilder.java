@@ -499,15 +499,44 @@ public final class OverlayBuilder {
                 // not ours to change
             }
         }
-        ByteArrayOutputStream cpio = new ByteArrayOutputStream(8192);
-        ByteArrayOutputStream gz = new ByteArrayOutputStream(8192);
-        tree.write(cpio, gz);
-        byte[] raw = cpio.toByteArray();
-        byte[] gzBytes = gz.toByteArray();
-        atomicWrite(img, raw);
-        atomicWrite(imgGz, gzBytes);
-        atomicWrite(keyFile, Fingerprint.keyFile(key, raw.length, gzBytes.length, tree.readStats)
-                .getBytes(StandardCharsets.UTF_8));
+        // Both images stream straight into their temp files (a big cluster's hosts file makes them large).
+        Path tmpImg = tempOf(img);
+        Path tmpGz = tempOf(imgGz);
+        try {
+            try (OutputStream raw = new java.io.BufferedOutputStream(newPrivate(tmpImg), 1 << 16);
+                 OutputStream gz = new java.io.BufferedOutputStream(newPrivate(tmpGz), 1 << 16)) {
+                tree.write(raw, gz);
+            }
+            long rawSize = Files.size(tmpImg);
+            long gzSize = Files.size(tmpGz);
+            rename(tmpImg, img);
+            rename(tmpGz, imgGz);
+            atomicWrite(keyFile, Fingerprint.keyFile(key, rawSize, gzSize, tree.readStats).getBytes(StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(tmpImg);
+            Files.deleteIfExists(tmpGz);
+        }
+    }
+
+    private static Path tempOf(Path target) {
+        return target.resolveSibling("." + target.getFileName() + ".tmp" + Thread.currentThread().threadId());
+    }
+
+    private static OutputStream newPrivate(Path p) throws IOException {
+        Files.deleteIfExists(p);
+        // Created 0600 (never briefly readable by others: images hold host keys), chmod'd against the umask.
+        FileChannel ch = FileChannel.open(p, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-------"));
+        return java.nio.channels.Channels.newOutputStream(ch);
+    }
+
+    private static void rename(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     static void atomicWrite(Path target, byte[] data) throws IOException {
