@@ -24,6 +24,12 @@ cleanup() {
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
     wait 2>/dev/null || true
     rm -rf "$WORK"
+    if [ -n "$CG" ]; then
+        for g in ww hpa; do
+            while read -r p; do echo "$p" > "$CPUACCT/cgroup.procs" 2>/dev/null || true; done < "$CG-$g/cgroup.procs"
+            rmdir "$CG-$g" 2>/dev/null || true
+        done
+    fi
 }
 trap cleanup EXIT
 
@@ -31,9 +37,22 @@ mkdir -p "$WORK/root" "$WORK/out"
 head -c $((1 << 20)) /dev/urandom > "$WORK/root/f1m"
 head -c $((64 << 20)) /dev/urandom > "$WORK/root/f64m"
 
-"$JAVA" -cp "$LIB/*" io.ww4j.tftp.StandaloneTftp "$WORK/root" 127.0.0.1 "$WW_PORT" 2> "$WORK/ww4j.log" &
+# Server CPU time is read from a cgroup v1 cpuacct group per server (it includes tftpd-hpa's
+# forked per-transfer children); without a writable cpuacct hierarchy only wall time is reported.
+CPUACCT=/sys/fs/cgroup/cpuacct
+CG=""
+if [ -w "$CPUACCT" ] && mkdir -p "$CPUACCT/tftp-bench-$$-ww" "$CPUACCT/tftp-bench-$$-hpa" 2>/dev/null; then
+    CG="$CPUACCT/tftp-bench-$$"
+fi
+in_cgroup() { # name command...: runs the command inside the named group (if any)
+    local name=$1; shift
+    if [ -n "$CG" ]; then exec sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$CG-$name" "$@"; else exec "$@"; fi
+}
+cpu_ns() { [ -n "$CG" ] && cat "$CG-$1/cpuacct.usage" || echo 0; }
+
+in_cgroup ww "$JAVA" -cp "$LIB/*" io.ww4j.tftp.StandaloneTftp "$WORK/root" 127.0.0.1 "$WW_PORT" 2> "$WORK/ww4j.log" &
 PIDS+=($!)
-"$TFTPD" -L -a "127.0.0.1:$HPA_PORT" -s "$WORK/root" &
+in_cgroup hpa "$TFTPD" -L -a "127.0.0.1:$HPA_PORT" -s "$WORK/root" &
 PIDS+=($!)
 
 now() { date +%s.%N; }
@@ -51,13 +70,16 @@ done
 cmp -s "$WORK/root/f1m" "$WORK/out/probe" || { echo "ww4j did not come up:" >&2; cat "$WORK/ww4j.log" >&2; exit 1; }
 
 # 100 concurrent downloads; prints the wall time; fails if any copy differs
-burst() { # port
-    local port=$1 t0 t1 fails=0
+burst() { # port group: wall seconds, and server CPU seconds appended to $WORK/cpu-<group>
+    local port=$1 group=$2 t0 t1 c0 c1 fails=0
     rm -f "$WORK"/out/b-*
+    c0=$(cpu_ns "$group")
     t0=$(now)
     for i in $(seq 100); do get "$port" f1m "$WORK/out/b-$i" "blksize 1468" & done
     wait_children
     t1=$(now)
+    c1=$(cpu_ns "$group")
+    echo "($c1 - $c0) / 1000000000" | bc -l >> "$WORK/cpu-$group"
     for i in $(seq 100); do cmp -s "$WORK/root/f1m" "$WORK/out/b-$i" || fails=$((fails + 1)); done
     [ "$fails" = 0 ] || { echo "port $port: $fails of 100 downloads wrong" >&2; exit 1; }
     echo "$t1 - $t0" | bc -l
@@ -71,19 +93,24 @@ wait_children() { # wait for the atftp jobs only (the servers are jobs too)
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 echo "warm-up (JIT) ..."
-burst "$WW_PORT" >/dev/null
-burst "$HPA_PORT" >/dev/null
+burst "$WW_PORT" ww >/dev/null
+burst "$HPA_PORT" hpa >/dev/null
+: > "$WORK/cpu-ww" ; : > "$WORK/cpu-hpa"
 
 echo "1) 100 concurrent x 1 MiB, blksize 1468, $ROUNDS rounds each (alternating)"
 : > "$WORK/ww" ; : > "$WORK/hpa"
 for r in $(seq "$ROUNDS"); do
-    burst "$WW_PORT" >> "$WORK/ww"
-    burst "$HPA_PORT" >> "$WORK/hpa"
+    burst "$WW_PORT" ww >> "$WORK/ww"
+    burst "$HPA_PORT" hpa >> "$WORK/hpa"
 done
 WW=$(median < "$WORK/ww"); HPA=$(median < "$WORK/hpa")
 printf '   ww4j      median %.3f s  (%s)\n' "$WW" "$(tr '\n' ' ' < "$WORK/ww")"
 printf '   tftpd-hpa median %.3f s  (%s)\n' "$HPA" "$(tr '\n' ' ' < "$WORK/hpa")"
 printf '   ratio tftpd-hpa/ww4j = %.2fx (>= 1.0 wanted)\n' "$(echo "$HPA / $WW" | bc -l)"
+if [ -n "$CG" ]; then
+    CW=$(median < "$WORK/cpu-ww"); CH=$(median < "$WORK/cpu-hpa")
+    printf '   server CPU per burst: ww4j %.3f s, tftpd-hpa %.3f s (tftpd-hpa/ww4j = %.2fx)\n' "$CW" "$CH" "$(echo "$CH / $CW" | bc -l)"
+fi
 
 one() { # options...: time of one 64 MiB download from ww4j, checked
     local t0 t1

@@ -12,6 +12,7 @@ import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -70,6 +71,12 @@ public final class TftpServer implements AutoCloseable {
         public long defaultTimeoutMs = 1000;
         /** Largest windowsize granted (a client asking for more gets this in the OACK). */
         public int maxWindow = 64;
+        /**
+         * Event-loop threads for transfers. Lock-step TFTP is latency-bound, not CPU-bound: in a
+         * boot storm a few threads compete with everything else on the host for the scheduler, so
+         * we run several per core (system property {@code ww4j.tftp.threads} overrides).
+         */
+        public int threads = Integer.getInteger("ww4j.tftp.threads", 4 * Runtime.getRuntime().availableProcessors());
 
         public static Settings from(WarewulfConf c) {
             Settings s = new Settings();
@@ -119,11 +126,16 @@ public final class TftpServer implements AutoCloseable {
             io = NioIoHandler.newFactory();
             channelClass = NioDatagramChannel.class;
         }
-        group = new MultiThreadIoEventLoopGroup(Math.max(2, Runtime.getRuntime().availableProcessors()),
+        group = new MultiThreadIoEventLoopGroup(Math.max(2, settings.threads),
                 new DefaultThreadFactory("tftp", true), io);
         InetSocketAddress at = settings.bindAddress == null
                 ? new InetSocketAddress(settings.port) : new InetSocketAddress(settings.bindAddress, settings.port);
-        ChannelFuture f = new Bootstrap().group(group).channel(channelClass)
+        Bootstrap b = new Bootstrap().group(group).channel(channelClass);
+        if (channelClass == EpollDatagramChannel.class) {
+            // the address each request was sent to: a transfer answers from it (multi-homed hosts)
+            b.option(EpollChannelOption.IP_RECVORIGDSTADDR, true);
+        }
+        ChannelFuture f = b
                 .option(ChannelOption.SO_RCVBUF, 4 << 20)
                 // room for the largest UDP datagram: an oversized request must not arrive cut short
                 .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65536))
@@ -219,7 +231,7 @@ public final class TftpServer implements AutoCloseable {
         }
         boolean handedOver = false;
         try {
-            handedOver = start(ctx, from, req);
+            handedOver = start(ctx, from, replyAddress(ctx, msg), req);
         } finally {
             if (!handedOver) {
                 slots.decrementAndGet();
@@ -227,8 +239,21 @@ public final class TftpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * The local address a transfer answers from: the one the client sent its request to. On a
+     * host with several addresses the kernel would otherwise pick the source by route, and a PXE
+     * ROM drops DATA from an address it did not ask (tftpd-hpa does the same with IP_PKTINFO).
+     */
+    private static InetAddress replyAddress(ChannelHandlerContext ctx, DatagramPacket msg) {
+        InetSocketAddress to = msg.recipient();
+        if (to != null && !to.getAddress().isAnyLocalAddress()) {
+            return to.getAddress();
+        }
+        return ((InetSocketAddress) ctx.channel().localAddress()).getAddress();
+    }
+
     /** Resolves, opens and negotiates; returns true when a transfer now owns the slot. */
-    private boolean start(ChannelHandlerContext ctx, InetSocketAddress from, Packets.Request req) {
+    private boolean start(ChannelHandlerContext ctx, InetSocketAddress from, InetAddress localAddress, Packets.Request req) {
         String nodeId = lookup(from.getAddress());
         TftpRoot.Resolved r = root.resolve(req.filename());
         if (!r.ok()) {
@@ -291,7 +316,7 @@ public final class TftpServer implements AutoCloseable {
         Transfer t = new Transfer(this, from, req, nodeId, src, blksize, window, timeoutMs,
                 settings.maxRetries, oack);
         active.put(from, t);
-        InetSocketAddress local = new InetSocketAddress(((InetSocketAddress) ctx.channel().localAddress()).getAddress(), 0);
+        InetSocketAddress local = new InetSocketAddress(localAddress, 0);
         new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.SO_SNDBUF, 2 << 20)
                 .handler(t)
