@@ -305,6 +305,12 @@ public class FieldFlags {
         return isUndef(v) ? "" : v;
     }
 
+    /** IPv6 text is stored in its canonical form (checked before, in validate). */
+    private static String v6(String v) {
+        String s = str(v);
+        return s.isEmpty() ? s : Addresses.ipv6(s);
+    }
+
     private static String ip(String v) {
         return v.equals("0.0.0.0") || isUndef(v) ? "" : v;
     }
@@ -436,13 +442,13 @@ public class FieldFlags {
                 nd.gateway = ip(gateway);
             }
             if (ipaddr6 != null) {
-                nd.ipaddr6 = str(ipaddr6);
+                nd.ipaddr6 = v6(ipaddr6);
             }
             if (prefixlen6 != null) {
                 nd.prefixlen6 = str(prefixlen6);
             }
             if (gateway6 != null) {
-                nd.gateway6 = str(gateway6);
+                nd.gateway6 = v6(gateway6);
             }
             if (mtu != null) {
                 nd.mtu = str(mtu);

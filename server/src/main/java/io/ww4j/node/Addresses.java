@@ -76,7 +76,12 @@ public final class Addresses {
         return Integer.bitCount(ipv4(mask));
     }
 
-    /** Checks an IPv6 address (no prefix, no zone) and returns its lower-case text. */
+    /**
+     * Checks an IPv6 address (no prefix, no zone) and returns its canonical text (RFC 5952: lower
+     * case, no leading zeros, the longest run of two or more zero groups as {@code ::}), which is
+     * what upstream writes back (Go's net.IP). One address has one spelling, so uniqueness checks
+     * see {@code fd00:0::1} and {@code fd00::1} as the same address.
+     */
     public static String ipv6(String s) {
         if (s.isEmpty() || s.indexOf(':') < 0 || s.indexOf('/') >= 0 || s.indexOf('%') >= 0) {
             throw bad("IPv6 address", s);
@@ -87,16 +92,50 @@ public final class Addresses {
                 throw bad("IPv6 address", s);
             }
         }
+        InetAddress a;
         try {
             // Only hex digits, ':' and '.' reach here, so no name resolution happens.
-            if (!(InetAddress.getByName(s) instanceof Inet6Address)) {
-                // "::ffff:a.b.c.d" comes back as IPv4: still an acceptable IPv6 literal.
-                return s.toLowerCase(Locale.ROOT);
-            }
+            a = InetAddress.getByName(s);
         } catch (UnknownHostException e) {
             throw bad("IPv6 address", s);
         }
-        return s.toLowerCase(Locale.ROOT);
+        if (!(a instanceof Inet6Address)) {
+            return "::ffff:" + a.getHostAddress(); // "::ffff:a.b.c.d" comes back as IPv4
+        }
+        return canonical(a.getAddress());
+    }
+
+    private static String canonical(byte[] b) {
+        int[] g = new int[8];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (b[2 * i] & 0xFF) << 8 | b[2 * i + 1] & 0xFF;
+        }
+        int best = -1;
+        int bestLen = 1; // a single zero group is never shortened
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                best = i;
+                bestLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == best) {
+                out.append("::");
+                i += bestLen - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(g[i]));
+        }
+        return out.toString();
     }
 
     /**

@@ -47,10 +47,19 @@ public final class Validation {
                 put(out, n, "ip:" + nd.ipaddr, name);
             }
             if (!nd.ipaddr6.isEmpty()) {
-                put(out, n, "ip:" + nd.ipaddr6.toLowerCase(java.util.Locale.ROOT), name);
+                put(out, n, "ip:" + v6Key(nd.ipaddr6), name);
             }
         });
         return out;
+    }
+
+    /** One key per IPv6 address however it is spelled (invalid text is refused elsewhere). */
+    private static String v6Key(String v6) {
+        try {
+            return Addresses.ipv6(v6);
+        } catch (IllegalArgumentException e) {
+            return v6.toLowerCase(java.util.Locale.ROOT);
+        }
     }
 
     private static void put(Map<String, String> out, Node n, String key, String netdev) {

@@ -71,6 +71,36 @@ class NodeStoreTest {
     }
 
     @Test
+    void ipv6AddressesAreCanonicalAndOneAddressHasOneHolder() {
+        assertEquals("fd00::1", Addresses.ipv6("FD00:0000:0:0::0001"));
+        assertEquals("2001:db8::1:0:0:1", Addresses.ipv6("2001:db8:0:0:1:0:0:1")); // first of equal runs
+        assertEquals("2001:db8:0:1:1:1:1:1", Addresses.ipv6("2001:db8::1:1:1:1:1")); // one zero group stays
+        assertEquals("::", Addresses.ipv6("0:0:0:0:0:0:0:0"));
+        assertEquals("::1", Addresses.ipv6("0:0:0:0:0:0:0:1"));
+        assertEquals("fe80::", Addresses.ipv6("fe80:0:0:0:0:0:0:0"));
+        assertEquals("::ffff:10.1.2.3", Addresses.ipv6("::FFFF:10.1.2.3"));
+        assertThrows(IllegalArgumentException.class, () -> Addresses.ipv6("fd00::1::2"));
+        try (NodeStore s = NodeStore.open(url("v6"))) {
+            s.update(tx -> {
+                Node a = new Node("a");
+                NetDev nd = new NetDev();
+                nd.ipaddr6 = Addresses.ipv6("fd00:0:0::10");
+                a.netDevs.put("default", nd);
+                tx.putNode(a);
+            });
+            assertTrue(s.exportConf().contains("ipaddr6: fd00::10"), s.exportConf());
+            NodesConfException e = assertThrows(NodesConfException.class, () -> s.update(tx -> {
+                Node b = new Node("b");
+                NetDev nd = new NetDev();
+                nd.ipaddr6 = "FD00::0:10"; // the same address, spelled differently
+                b.netDevs.put("default", nd);
+                tx.putNode(b);
+            }));
+            assertTrue(e.getMessage().endsWith("already used by node a"), e.getMessage());
+        }
+    }
+
+    @Test
     void duplicateMacOrIpIsRefusedNamingTheHolderAndNothingChanges() {
         try (NodeStore s = NodeStore.open(url("db"))) {
             s.importConf(demo(), false);
