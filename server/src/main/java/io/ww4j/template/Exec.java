@@ -7,18 +7,14 @@ import java.util.Map;
 /** Walks a parse tree with Go's execution semantics. One instance per execution. */
 final class Exec {
     /** Marks "no piped value" (Go's missingVal), distinct from a missing map key. */
-    private static final Object NO_FINAL = new Object();
+    static final Object NO_FINAL = new Object();
     static final int MAX_DEPTH = 100000;
 
-    /** What a walked node asks of the enclosing range (returned, not thrown: exceptions are slow). */
-    private static final int NEXT = 0;
-    private static final int BREAK = 1;
-    private static final int CONTINUE = 2;
 
     private final Map<String, Parser.Tree> trees;
     final RenderContext ctx;
     private Parser.Tree tree;
-    private Node node;
+    Node node;
     private int depth;
     Node lastCall;
     Parser.Tree lastCallTree;
@@ -32,7 +28,7 @@ final class Exec {
         tree = t;
         Object[] vars = new Object[t.frame];
         vars[0] = data;
-        walk(data, t.root, vars);
+        t.compiled.run(this, data, vars);
     }
 
     // ---- errors ----
@@ -64,61 +60,22 @@ final class Exec {
         return t.parseName + ":" + line + ":" + col;
     }
 
-    // ---- statements ----
+    // ---- statements (the steps themselves are in Compiler) ----
 
-    /** Walks one node; returns NEXT, or BREAK/CONTINUE for the innermost range. */
-    private int walk(Object dot, Node n, Object[] vars) {
-        if (n instanceof Node.Text t) {
-            ctx.out.append(t.text);
-        } else if (n instanceof Node.Action a) {
-            node = a;
-            Object v = pipeline(dot, a.pipe, vars);
-            if (a.pipe.decl.length == 0) {
-                print(v);
-            }
-        } else if (n instanceof Node.ListNode l) {
-            for (Node c : l.nodes) {
-                int f = walk(dot, c, vars);
-                if (f != NEXT) {
-                    return f;
-                }
-            }
-        } else if (n instanceof Node.Branch b) {
-            if (b.kind == Node.Control.RANGE) {
-                return walkRange(dot, b, vars);
-            } else {
-                node = b;
-                Object v = pipeline(dot, b.pipe, vars);
-                if (Values.truth(v)) {
-                    return walk(b.kind == Node.Control.WITH ? v : dot, b.list, vars);
-                } else if (b.elseList != null) {
-                    return walk(dot, b.elseList, vars);
-                }
-            }
-        } else if (n instanceof Node.TemplateCall c) {
-            walkTemplate(dot, c, vars);
-        } else if (n instanceof Node.Break br) {
-            return br.isContinue ? CONTINUE : BREAK;
-        } else {
-            node = n;
-            throw error("unknown node: " + n);
-        }
-        return NEXT;
-    }
-
-    private void print(Object v) {
-        if (v == Values.MISSING || v == Values.NIL_IFACE) {
-            ctx.out.append("<no value>");
-        } else if (v instanceof String s) {
-            ctx.out.append(s);
+    void print(Object v) {
+        StringBuilder out = ctx.out;
+        if (v instanceof String s) {
+            out.append(s);
+        } else if (v == Values.MISSING || v == Values.NIL_IFACE) {
+            out.append("<no value>");
         } else if (v instanceof Long l) {
-            ctx.out.append(l.longValue());
+            out.append(l.longValue());
         } else {
-            GoFmt.value(ctx.out, v, 0);
+            GoFmt.value(out, v, 0);
         }
     }
 
-    private void walkTemplate(Object dot, Node.TemplateCall c, Object[] vars) {
+    void callTemplate(Object dot, Node.TemplateCall c, Compiler.Expr pipe, Object[] vars) {
         node = c;
         Parser.Tree t = trees.get(c.name);
         if (t == null) {
@@ -127,7 +84,7 @@ final class Exec {
         if (depth >= MAX_DEPTH) {
             throw error("exceeded maximum template depth (" + MAX_DEPTH + ")");
         }
-        Object nd = c.pipe == null ? Values.MISSING : pipeline(dot, c.pipe, vars);
+        Object nd = pipe == null ? Values.MISSING : pipe.eval(this, dot, vars);
         Parser.Tree saveTree = tree;
         lastCall = c;
         lastCallTree = saveTree;
@@ -136,7 +93,7 @@ final class Exec {
         Object[] nv = new Object[t.frame];
         nv[0] = nd;
         try {
-            walk(nd, t.root, nv);
+            t.compiled.run(this, nd, nv);
         } finally {
             depth--;
             tree = saveTree;
@@ -144,76 +101,95 @@ final class Exec {
     }
 
     /** Runs a range; returns NEXT, or CONTINUE from its else list (for an outer range). */
-    private int walkRange(Object dot, Node.Branch r, Object[] vars) {
-        node = r;
-        Object val = pipeline(dot, r.pipe, vars);
-        Node.Var[] decl = r.pipe.decl;
+    int range(Object dot, Compiler.Range r, Object[] vars) {
+        node = r.node;
+        Object val = r.pipe.eval(this, dot, vars);
+        Node.Var[] decl = r.node.pipe.decl;
+        Compiler.Step body = r.body;
         boolean ran = false;
-        {
-            if (val instanceof List<?> l) {
-                int n = l.size();
-                for (int i = 0; i < n; i++) {
-                    ran = true;
-                    Object e = l.get(i);
-                    if (!iteration(decl, vars, (long) i, e == null ? Values.NIL_IFACE : e, r)) {
-                        break;
-                    }
+        if (val instanceof List<?> l) {
+            int n = l.size();
+            for (int i = 0; i < n; i++) {
+                ran = true;
+                Object e = l.get(i);
+                if (e == null) {
+                    e = Values.NIL_IFACE;
                 }
-            } else if (val instanceof Map<?, ?> m) {
-                for (Object k : GoFmt.sortedKeys(m)) {
-                    ran = true;
-                    Object e = m.get(k);
-                    if (!iteration(decl, vars, k, e == null ? Values.NIL_IFACE : e, r)) {
-                        break;
-                    }
+                if (decl.length == 1) {
+                    set(decl[0], vars, e);
+                } else if (decl.length == 2) {
+                    set(decl[0], vars, (long) i);
+                    set(decl[1], vars, e);
                 }
-            } else if (val == null || val == Values.MISSING || val == Values.NIL_IFACE) {
-                // nothing: like an empty map
-            } else if (val.getClass().isArray() || val instanceof java.util.Collection<?>) {
-                List<?> l = Values.asList(val);
-                for (int i = 0; i < l.size(); i++) {
-                    ran = true;
-                    if (!iteration(decl, vars, (long) i, l.get(i), r)) {
-                        break;
-                    }
+                if (body.run(this, e, vars) == Compiler.BREAK) {
+                    break;
                 }
-            } else if (Values.isInt(val)) {
-                // Go 1.22+: range over an integer
-                if (decl.length > 1) {
-                    node = r;
-                    throw error("can't use " + GoFmt.v(val) + " to iterate over more than one variable");
-                }
-                long n = Values.toLong(val);
-                for (long i = 0; i < n; i++) {
-                    ran = true;
-                    if (!iteration(decl, vars, i, i, r)) {
-                        break;
-                    }
-                }
-            } else {
-                node = r;
-                throw error("range can't iterate over " + GoFmt.v(val));
             }
+        } else if (val instanceof Map<?, ?> m) {
+            // keys sorted before the first iteration, as Go's fmtsort does; no lookup per key
+            Map.Entry<?, ?>[] es = GoFmt.sortedEntries(m);
+            for (Map.Entry<?, ?> en : es) {
+                ran = true;
+                Object e = en.getValue();
+                if (e == null) {
+                    e = Values.NIL_IFACE;
+                }
+                if (decl.length == 1) {
+                    set(decl[0], vars, e);
+                } else if (decl.length == 2) {
+                    set(decl[0], vars, en.getKey());
+                    set(decl[1], vars, e);
+                }
+                if (body.run(this, e, vars) == Compiler.BREAK) {
+                    break;
+                }
+            }
+        } else if (val == null || val == Values.MISSING || val == Values.NIL_IFACE) {
+            // nothing: like an empty map
+        } else if (val.getClass().isArray() || val instanceof java.util.Collection<?>) {
+            List<?> l = Values.asList(val);
+            for (int i = 0; i < l.size(); i++) {
+                ran = true;
+                Object e = l.get(i);
+                if (decl.length == 1) {
+                    set(decl[0], vars, e);
+                } else if (decl.length == 2) {
+                    set(decl[0], vars, (long) i);
+                    set(decl[1], vars, e);
+                }
+                if (body.run(this, e, vars) == Compiler.BREAK) {
+                    break;
+                }
+            }
+        } else if (Values.isInt(val)) {
+            // Go 1.22+: range over an integer
+            if (decl.length > 1) {
+                node = r.node;
+                throw error("can't use " + GoFmt.v(val) + " to iterate over more than one variable");
+            }
+            long n = Values.toLong(val);
+            for (long i = 0; i < n; i++) {
+                ran = true;
+                Object e = i; // boxed once: it is both dot and the variable
+                if (decl.length == 1) {
+                    set(decl[0], vars, e);
+                }
+                if (body.run(this, e, vars) == Compiler.BREAK) {
+                    break;
+                }
+            }
+        } else {
+            node = r.node;
+            throw error("range can't iterate over " + GoFmt.v(val));
         }
-        if (!ran && r.elseList != null) {
+        if (!ran && r.els != null) {
             // Go recovers a break from the else list in this range too; a continue goes outward
-            return walk(dot, r.elseList, vars) == CONTINUE ? CONTINUE : NEXT;
+            return r.els.run(this, dot, vars) == Compiler.CONTINUE ? Compiler.CONTINUE : Compiler.NEXT;
         }
-        return NEXT;
+        return Compiler.NEXT;
     }
 
-    /** One range iteration; returns false on {{break}}. */
-    private boolean iteration(Node.Var[] decl, Object[] vars, Object index, Object elem, Node.Branch r) {
-        if (decl.length == 1) {
-            set(decl[0], vars, elem);
-        } else if (decl.length == 2) {
-            set(decl[0], vars, index);
-            set(decl[1], vars, elem);
-        }
-        return walk(elem, r.list, vars) != BREAK;
-    }
-
-    private void set(Node.Var v, Object[] vars, Object value) {
+    void set(Node.Var v, Object[] vars, Object value) {
         if (value == Values.NIL_IFACE) {
             value = Values.MISSING;
         }
@@ -226,7 +202,7 @@ final class Exec {
 
     // ---- expressions ----
 
-    private Object pipeline(Object dot, Node.Pipe pipe, Object[] vars) {
+    Object pipeline(Object dot, Node.Pipe pipe, Object[] vars) {
         Object value = NO_FINAL;
         for (Node.Command cmd : pipe.cmds) {
             value = command(dot, cmd, value, vars);
@@ -240,7 +216,7 @@ final class Exec {
         return value;
     }
 
-    private Object command(Object dot, Node.Command cmd, Object fin, Object[] vars) {
+    Object command(Object dot, Node.Command cmd, Object fin, Object[] vars) {
         Node first = cmd.args[0];
         if (first instanceof Node.Field f) {
             node = f;
@@ -287,13 +263,13 @@ final class Exec {
         return n.ideal;
     }
 
-    private void notAFunction(Node[] args, Object fin) {
+    void notAFunction(Node[] args, Object fin) {
         if (args.length > 1 || fin != NO_FINAL) {
             throw error("can't give argument to non-function " + args[0]);
         }
     }
 
-    private Object variable(Object dot, Node.Var v, Node[] args, Object fin, Object[] vars) {
+    Object variable(Object dot, Node.Var v, Node[] args, Object fin, Object[] vars) {
         node = v;
         Object value = vars[v.slot];
         if (v.fields.length == 0) {
@@ -315,7 +291,7 @@ final class Exec {
         return fieldChain(dot, recv, c, c.fields, c.sites, args, fin, vars);
     }
 
-    private Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, Node[] args, Object fin,
+    Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, Node[] args, Object fin,
             Object[] vars) {
         int last = fields.length - 1;
         for (int i = 0; i < last; i++) {
@@ -491,7 +467,7 @@ final class Exec {
     }
 
     /** Evaluates one argument node for a parameter of type {@code t} (Go's evalArg). */
-    private Object arg(Object dot, GoType t, Node n, Object[] vars, boolean untyped) {
+    Object arg(Object dot, GoType t, Node n, Object[] vars, boolean untyped) {
         node = n;
         if (n instanceof Node.Var var) {
             Object v = variable(dot, var, null, NO_FINAL, vars);
@@ -573,7 +549,7 @@ final class Exec {
     }
 
     /** Go's validateType: a computed value passed to a parameter of type t. */
-    private Object validate(Object v, GoType t) {
+    Object validate(Object v, GoType t) {
         if (t == GoType.ANY) {
             return v == Values.MISSING || v == Values.NIL_IFACE ? null : v;
         }

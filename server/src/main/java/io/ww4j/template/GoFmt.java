@@ -177,6 +177,18 @@ final class GoFmt {
         return Arrays.asList(keys);
     }
 
+    /** The map's entries in Go's key order (fmtsort), as a snapshot. */
+    static Map.Entry<?, ?>[] sortedEntries(Map<?, ?> m) {
+        Map.Entry<?, ?>[] es = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
+        for (int i = 0; i < es.length; i++) {
+            if (!(es[i].getKey() instanceof String k) || i > 0 && compareBytes((String) es[i - 1].getKey(), k) > 0) {
+                Arrays.sort(es, (a, b) -> compareKeys(a.getKey(), b.getKey()));
+                break;
+            }
+        }
+        return es;
+    }
+
     /** True when all keys are strings already in Go's order (decoded JSON usually is): no sort. */
     private static boolean stringsInOrder(Object[] keys) {
         for (int i = 0; i < keys.length; i++) {

@@ -17,6 +17,8 @@ final class Parser {
         final String text;
         Node.ListNode root;
         int frame = 1;
+        /** The root compiled to steps (Compiler), set once parsing is complete. */
+        Compiler.Step compiled;
 
         Tree(String name, String parseName, String text) {
             this.name = name;

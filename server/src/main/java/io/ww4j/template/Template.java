@@ -40,6 +40,9 @@ public final class Template {
         all.putAll(funcs);
         Map<String, Parser.Tree> trees = new HashMap<>();
         Parser.parse(name, text, all, trees);
+        for (Parser.Tree t : trees.values()) {
+            t.compiled = Compiler.compile(t.root);
+        }
         return new Template(name, Map.copyOf(trees));
     }
 
