@@ -1,5 +1,8 @@
 package io.ww4j.template;
 
+import java.util.Arrays;
+import java.util.Map;
+
 /**
  * Parse-time specialisation: turns a parse tree into step objects that execute without
  * re-inspecting node kinds. Literal arguments are converted to their parameter types once,
@@ -54,6 +57,10 @@ final class Compiler {
         }
         if (n instanceof Node.Action a) {
             Expr e = pipe(a.pipe);
+            if (e instanceof Single one) {
+                // print's own test covers a nil interface: no conversion step needed
+                return one.cmd instanceof VarRef v ? new PrintVar(a, v.var) : new PrintCmd(a, one.cmd);
+            }
             return a.pipe.decl.length == 0 ? new Print(a, e) : new Declare(a, e);
         }
         if (n instanceof Node.Branch b) {
@@ -94,15 +101,30 @@ final class Compiler {
 
     static final class Seq extends Step {
         private final Step[] steps;
+        /** texts[i]: the text of steps[i] when it is a Text, appended here without a call. */
+        private final String[] texts;
 
         Seq(Step[] steps) {
             this.steps = steps;
+            this.texts = new String[steps.length];
+            for (int i = 0; i < steps.length; i++) {
+                if (steps[i] instanceof Text t) {
+                    texts[i] = t.text;
+                }
+            }
         }
 
         @Override
         int run(Exec ex, Object dot, Object[] vars) {
-            for (Step s : steps) {
-                int f = s.run(ex, dot, vars);
+            Step[] steps = this.steps;
+            String[] texts = this.texts;
+            for (int i = 0; i < steps.length; i++) {
+                String t = texts[i];
+                if (t != null) {
+                    ex.ctx.out.append(t);
+                    continue;
+                }
+                int f = steps[i].run(ex, dot, vars);
                 if (f != NEXT) {
                     return f;
                 }
@@ -124,6 +146,40 @@ final class Compiler {
         int run(Exec ex, Object dot, Object[] vars) {
             ex.node = node;
             ex.print(pipe.eval(ex, dot, vars));
+            return NEXT;
+        }
+    }
+
+    static final class PrintCmd extends Step {
+        private final Node.Action node;
+        private final Cmd cmd;
+
+        PrintCmd(Node.Action node, Cmd cmd) {
+            this.node = node;
+            this.cmd = cmd;
+        }
+
+        @Override
+        int run(Exec ex, Object dot, Object[] vars) {
+            ex.node = node;
+            ex.print(cmd.eval(ex, dot, Exec.NO_FINAL, vars));
+            return NEXT;
+        }
+    }
+
+    static final class PrintVar extends Step {
+        private final Node.Var var;
+        private final int slot;
+
+        PrintVar(Node.Action node, Node.Var var) {
+            this.var = var;
+            this.slot = var.slot;
+        }
+
+        @Override
+        int run(Exec ex, Object dot, Object[] vars) {
+            ex.node = var;
+            ex.print(vars[slot]);
             return NEXT;
         }
     }
@@ -158,13 +214,20 @@ final class Compiler {
             this.then = then;
             this.els = els;
             this.with = with;
+            this.cmd = pipe instanceof Single one ? one.cmd : null;
         }
+
+        /** The pipeline's only command, called directly (null: a real pipeline). */
+        private final Cmd cmd;
 
         @Override
         int run(Exec ex, Object dot, Object[] vars) {
             ex.node = node;
-            Object v = pipe.eval(ex, dot, vars);
+            Object v = cmd != null ? cmd.eval(ex, dot, Exec.NO_FINAL, vars) : pipe.eval(ex, dot, vars);
             if (Values.truth(v)) {
+                if (v == Values.NIL_IFACE) {
+                    v = Values.MISSING;
+                }
                 return then.run(ex, with ? v : dot, vars);
             }
             return els == null ? NEXT : els.run(ex, dot, vars);
@@ -187,6 +250,85 @@ final class Compiler {
         @Override
         int run(Exec ex, Object dot, Object[] vars) {
             return ex.range(dot, this, vars);
+        }
+
+        /** The key order last seen here; reused while a map has the same keys (cheaper than sorting). */
+        private KeyOrder order;
+
+        /** The map's entries in Go's key order (fmtsort), as a snapshot. */
+        Map.Entry<?, ?>[] sortedEntries(Map<?, ?> m) {
+            Map.Entry<?, ?>[] es = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
+            KeyOrder o = order;
+            if (o == null || !o.sameKeys(es)) {
+                o = KeyOrder.of(es);
+                if (o == null) {
+                    return GoFmt.sortEntries(es);
+                }
+                order = o;
+            }
+            return o.apply(es);
+        }
+    }
+
+    /** String keys in iteration order and the permutation that sorts them (null: already sorted). */
+    static final class KeyOrder {
+        private final String[] keys;
+        private final int[] perm;
+
+        private KeyOrder(String[] keys, int[] perm) {
+            this.keys = keys;
+            this.perm = perm;
+        }
+
+        static KeyOrder of(Map.Entry<?, ?>[] es) {
+            String[] keys = new String[es.length];
+            for (int i = 0; i < es.length; i++) {
+                if (!(es[i].getKey() instanceof String k)) {
+                    return null;
+                }
+                keys[i] = k;
+            }
+            boolean sorted = true;
+            for (int i = 1; i < keys.length && sorted; i++) {
+                sorted = GoFmt.compareBytes(keys[i - 1], keys[i]) <= 0;
+            }
+            if (sorted) {
+                return new KeyOrder(keys, null);
+            }
+            Integer[] idx = new Integer[keys.length];
+            for (int i = 0; i < idx.length; i++) {
+                idx[i] = i;
+            }
+            Arrays.sort(idx, (a, b) -> GoFmt.compareBytes(keys[a], keys[b]));
+            int[] perm = new int[idx.length];
+            for (int i = 0; i < perm.length; i++) {
+                perm[i] = idx[i];
+            }
+            return new KeyOrder(keys, perm);
+        }
+
+        boolean sameKeys(Map.Entry<?, ?>[] es) {
+            if (es.length != keys.length) {
+                return false;
+            }
+            for (int i = 0; i < es.length; i++) {
+                Object k = es[i].getKey();
+                if (k != keys[i] && !keys[i].equals(k)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        Map.Entry<?, ?>[] apply(Map.Entry<?, ?>[] es) {
+            if (perm == null) {
+                return es;
+            }
+            Map.Entry<?, ?>[] out = new Map.Entry<?, ?>[es.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = es[perm[i]];
+            }
+            return out;
         }
     }
 
@@ -249,7 +391,7 @@ final class Compiler {
     }
 
     static final class Single extends Expr {
-        private final Cmd cmd;
+        final Cmd cmd;
 
         Single(Cmd cmd) {
             this.cmd = cmd;
@@ -292,10 +434,10 @@ final class Compiler {
         Node first = cmd.args[0];
         boolean plain = cmd.args.length == 1 && !piped;
         if (first instanceof Node.Var v) {
-            return v.fields.length == 0 && plain ? new VarRef(v) : new VarFields(v, cmd.args);
+            return v.fields.length == 0 && plain ? new VarRef(v) : new VarFields(v, cmd.args, plain);
         }
         if (first instanceof Node.Field f) {
-            return new DotFields(f, cmd.args);
+            return new DotFields(f, cmd.args, plain);
         }
         if (first instanceof Node.Ident id && id.func != null && id.func != Builtins.AND && id.func != Builtins.OR
                 && id.func != Builtins.CALL) {
@@ -326,7 +468,7 @@ final class Compiler {
     }
 
     static final class VarRef extends Cmd {
-        private final Node.Var var;
+        final Node.Var var;
         private final int slot;
 
         VarRef(Node.Var var) {
@@ -344,32 +486,64 @@ final class Compiler {
     static final class VarFields extends Cmd {
         private final Node.Var var;
         private final Node[] args;
+        private final int slot;
+        private final String[] fields;
+        private final boolean plain;
 
-        VarFields(Node.Var var, Node[] args) {
+        VarFields(Node.Var var, Node[] args, boolean plain) {
             this.var = var;
             this.args = args;
+            this.slot = var.slot;
+            this.fields = var.fields;
+            this.plain = plain;
         }
 
         @Override
         Object eval(Exec ex, Object dot, Object fin, Object[] vars) {
-            return ex.variable(dot, var, args, fin, vars);
+            if (!plain || fields.length == 0) {
+                return ex.variable(dot, var, args, fin, vars);
+            }
+            ex.node = var;
+            return mapPath(ex, dot, vars[slot], var, fields, var.sites, args, vars);
         }
     }
 
     static final class DotFields extends Cmd {
         private final Node.Field f;
         private final Node[] args;
+        private final boolean plain;
 
-        DotFields(Node.Field f, Node[] args) {
+        DotFields(Node.Field f, Node[] args, boolean plain) {
             this.f = f;
             this.args = args;
+            this.plain = plain;
         }
 
         @Override
         Object eval(Exec ex, Object dot, Object fin, Object[] vars) {
             ex.node = f;
-            return ex.fieldChain(dot, dot, f, f.fields, f.sites, args, fin, vars);
+            if (!plain) {
+                return ex.fieldChain(dot, dot, f, f.fields, f.sites, args, fin, vars);
+            }
+            return mapPath(ex, dot, dot, f, f.fields, f.sites, args, vars);
         }
+    }
+
+    /**
+     * A field chain without arguments: map keys are looked up here directly (what Exec.field does
+     * for a map); any other receiver continues on Exec's general path from that field on.
+     */
+    static Object mapPath(Exec ex, Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, Node[] args,
+            Object[] vars) {
+        for (int i = 0; i < fields.length; i++) {
+            if (!(recv instanceof Map<?, ?> m)) {
+                return ex.fieldChain(dot, recv, n, fields, sites, i, args, Exec.NO_FINAL, vars);
+            }
+            String name = fields[i];
+            Object v = m.get(name);
+            recv = v != null ? v : m.containsKey(name) ? Values.NIL_IFACE : Values.MISSING;
+        }
+        return recv;
     }
 
     static final class Literal extends Cmd {
@@ -413,33 +587,100 @@ final class Compiler {
         return new Bound(cmd, id, f, args, finType);
     }
 
+    /**
+     * A bound call. Arguments are evaluated by kind with a switch (a predictable branch) rather
+     * than through an evaluator object per argument (a call the JIT cannot inline).
+     */
     static final class Bound extends Cmd {
+        private static final int CONST = 0;
+        private static final int VAR = 1;
+        private static final int DOT = 2;
+        private static final int GENERAL = 3;
+
         private final Node.Command cmd;
         private final Node.Ident id;
         private final Func f;
-        private final Arg[] args;
+        private final Func.Body body;
+        private final String name;
+        private final int[] kinds;
+        private final Node[] nodes;
+        private final Object[] consts;
+        private final int[] slots;
+        private final GoType[] types;
         private final GoType finType;
 
         Bound(Node.Command cmd, Node.Ident id, Func f, Arg[] args, GoType finType) {
             this.cmd = cmd;
             this.id = id;
             this.f = f;
-            this.args = args;
+            this.body = f.body;
+            this.name = id.name;
             this.finType = finType;
+            int n = args.length;
+            kinds = new int[n];
+            nodes = new Node[n];
+            consts = new Object[n];
+            slots = new int[n];
+            types = new GoType[n];
+            for (int i = 0; i < n; i++) {
+                Arg a = args[i];
+                if (a instanceof Const c) {
+                    kinds[i] = CONST;
+                    nodes[i] = c.node;
+                    consts[i] = c.value;
+                } else if (a instanceof VarArg v) {
+                    kinds[i] = VAR;
+                    nodes[i] = v.var;
+                    slots[i] = v.slot;
+                    types[i] = v.type;
+                } else if (a instanceof DotArg d) {
+                    kinds[i] = DOT;
+                    nodes[i] = d.node;
+                    types[i] = d.type;
+                } else {
+                    GeneralArg g = (GeneralArg) a;
+                    kinds[i] = GENERAL;
+                    nodes[i] = g.node;
+                    types[i] = g.type;
+                }
+            }
         }
 
         @Override
         Object eval(Exec ex, Object dot, Object fin, Object[] vars) {
             ex.node = id;
-            int n = args.length;
+            int n = kinds.length;
             Object[] argv = new Object[finType == null ? n : n + 1];
             for (int i = 0; i < n; i++) {
-                argv[i] = args[i].eval(ex, dot, vars);
+                Node node = nodes[i];
+                ex.node = node;
+                switch (kinds[i]) {
+                    case CONST:
+                        argv[i] = consts[i];
+                        break;
+                    case VAR:
+                        argv[i] = ex.validate(vars[slots[i]], types[i]);
+                        break;
+                    case DOT:
+                        argv[i] = ex.validate(dot, types[i]);
+                        break;
+                    default:
+                        argv[i] = ex.arg(dot, types[i], node, vars, false);
+                        break;
+                }
             }
             if (finType != null) {
                 argv[n] = ex.validate(fin, finType);
             }
-            return ex.invoke(f, id.name, cmd, argv);
+            try {
+                Object r = body.call(ex.ctx, argv);
+                return r == null ? Values.NIL_IFACE : r;
+            } catch (TemplateException | RenderContext.Abort | StackOverflowError e) {
+                throw e;
+            } catch (Exception | Error e) {
+                ex.node = cmd;
+                throw ex.error("error calling " + name + ": " + Exec.message(e), e);
+            }
         }
     }
 
@@ -490,8 +731,8 @@ final class Compiler {
     }
 
     static final class Const extends Arg {
-        private final Node node;
-        private final Object value;
+        final Node node;
+        final Object value;
 
         Const(Node node, Object value) {
             this.node = node;
@@ -506,9 +747,9 @@ final class Compiler {
     }
 
     static final class VarArg extends Arg {
-        private final Node.Var var;
-        private final int slot;
-        private final GoType type;
+        final Node.Var var;
+        final int slot;
+        final GoType type;
 
         VarArg(Node.Var var, GoType type) {
             this.var = var;
@@ -524,8 +765,8 @@ final class Compiler {
     }
 
     static final class DotArg extends Arg {
-        private final Node node;
-        private final GoType type;
+        final Node node;
+        final GoType type;
 
         DotArg(Node node, GoType type) {
             this.node = node;
@@ -540,8 +781,8 @@ final class Compiler {
     }
 
     static final class GeneralArg extends Arg {
-        private final Node node;
-        private final GoType type;
+        final Node node;
+        final GoType type;
 
         GeneralArg(Node node, GoType type) {
             this.node = node;

@@ -127,7 +127,7 @@ final class Exec {
             }
         } else if (val instanceof Map<?, ?> m) {
             // keys sorted before the first iteration, as Go's fmtsort does; no lookup per key
-            Map.Entry<?, ?>[] es = GoFmt.sortedEntries(m);
+            Map.Entry<?, ?>[] es = r.sortedEntries(m);
             for (Map.Entry<?, ?> en : es) {
                 ran = true;
                 Object e = en.getValue();
@@ -293,8 +293,14 @@ final class Exec {
 
     Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, Node[] args, Object fin,
             Object[] vars) {
+        return fieldChain(dot, recv, n, fields, sites, 0, args, fin, vars);
+    }
+
+    /** The chain from fields[start] on, recv being the value before it. */
+    Object fieldChain(Object dot, Object recv, Node n, String[] fields, Node.Site[] sites, int start, Node[] args, Object fin,
+            Object[] vars) {
         int last = fields.length - 1;
-        for (int i = 0; i < last; i++) {
+        for (int i = start; i < last; i++) {
             recv = field(dot, fields[i], sites, i, n, null, NO_FINAL, recv, vars);
         }
         return field(dot, fields[last], sites, last, n, args, fin, recv, vars);
@@ -550,6 +556,9 @@ final class Exec {
 
     /** Go's validateType: a computed value passed to a parameter of type t. */
     Object validate(Object v, GoType t) {
+        if (v instanceof String && (t == GoType.STRING || t == GoType.VALUE)) {
+            return v;
+        }
         if (t == GoType.ANY) {
             return v == Values.MISSING || v == Values.NIL_IFACE ? null : v;
         }

@@ -177,15 +177,9 @@ final class GoFmt {
         return Arrays.asList(keys);
     }
 
-    /** The map's entries in Go's key order (fmtsort), as a snapshot. */
-    static Map.Entry<?, ?>[] sortedEntries(Map<?, ?> m) {
-        Map.Entry<?, ?>[] es = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
-        for (int i = 0; i < es.length; i++) {
-            if (!(es[i].getKey() instanceof String k) || i > 0 && compareBytes((String) es[i - 1].getKey(), k) > 0) {
-                Arrays.sort(es, (a, b) -> compareKeys(a.getKey(), b.getKey()));
-                break;
-            }
-        }
+    /** Sorts map entries in Go's key order (fmtsort). */
+    static Map.Entry<?, ?>[] sortEntries(Map.Entry<?, ?>[] es) {
+        Arrays.sort(es, (a, b) -> compareKeys(a.getKey(), b.getKey()));
         return es;
     }
 
@@ -472,7 +466,7 @@ final class GoFmt {
     // ---- printf ----
 
     static String sprintf(String format, Object[] args) {
-        StringBuilder b = new StringBuilder();
+        StringBuilder b = new StringBuilder(format.length() + 16 * args.length);
         int argi = 0;
         int n = format.length();
         for (int i = 0; i < n;) {
@@ -565,6 +559,11 @@ final class GoFmt {
                 continue;
             }
             Object arg = args[argi++];
+            if (arg instanceof String str && (verb == 's' || verb == 'v') && width < 0 && prec < 0 && !minus && !plus
+                    && !sharp && !zero && !space) {
+                b.append(str); // the common plain %s / %v of a string
+                continue;
+            }
             Spec sp = new Spec(minus, plus, sharp, zero, space, width, prec);
             formatOne(b, arg, verb, sp);
         }

@@ -581,15 +581,30 @@ public final class Sprig {
     }
 
     private static String upper(String s) {
+        if (ascii(s)) {
+            return s.toUpperCase(java.util.Locale.ROOT); // same as Go's for ASCII; no copy when unchanged
+        }
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> b.appendCodePoint(Character.toUpperCase(cp)));
         return b.toString();
     }
 
     private static String lower(String s) {
+        if (ascii(s)) {
+            return s.toLowerCase(java.util.Locale.ROOT);
+        }
         StringBuilder b = new StringBuilder(s.length());
         s.codePoints().forEach(cp -> b.appendCodePoint(Character.toLowerCase(cp)));
         return b.toString();
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** strings.Title: upper-cases the first letter of each word; words end at separators. */
