@@ -8,15 +8,19 @@
 #   bios    SeaBIOS + the e1000's iPXE option ROM (DHCP -> /ipxe/<mac> over HTTP)
 #   uefi    OVMF with the option ROM disabled: the firmware's PXE fetches iPXE (EFI) over TFTP
 #   multi   4 guests at once
-#   faults  a node whose image is missing; warewulfd killed during the image download
+#   faults  a node whose image is missing and an unknown MAC (their iPXE messages on the console);
+#           warewulfd killed (SIGKILL) during a node's image download and restarted: the node
+#           reboots, PXE-boots again and reaches the marker
 #   demo    one BIOS guest; prints wwctl node status and its trace
-#   bench   the same guests booted from dnsmasq + nginx serving identical files (time to marker)
+#   bench   (not in CI) time to marker of 1 and of 4 guests from warewulfd and from dnsmasq +
+#           nginx serving byte-identical files in the same run
 # Each guest runs our wwinit and wwclient from its overlays, then the image's init prints
 # "WW4J-E2E-BOOTED host=<hostname> addr=<address>" on the serial console.
 #
 # Usage: distribution/src/e2e/run.sh [phase...]   (default: bios uefi multi faults)
 # Env: E2E_CACHE (downloaded .debs, default /var/cache/ww4j-e2e), E2E_KEEP=1 (keep the work dir),
-#      E2E_TIMEOUT (seconds per boot, default 600).
+#      E2E_TIMEOUT (seconds per boot, default 600), E2E_RA=0 (no IPv6 router advertisements:
+#      iPXE then waits ~13 s for one), E2E_BENCH_ROUNDS (default 2).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd -P)
@@ -258,20 +262,29 @@ setup_netns() {
     ip -n "$NS" link set lo up
     ip -n "$NS" link add br0 type bridge
     ip -n "$NS" link set br0 type bridge forward_delay 0 stp_state 0 2> /dev/null || true
+    # link-local address at once (no duplicate address detection): the RA sender needs one
+    ip netns exec "$NS" sysctl -qw net.ipv6.conf.br0.accept_dad=0 2> /dev/null || true
     ip -n "$NS" addr add "$SERVER/24" dev br0
     ip -n "$NS" link set br0 up
     for t in 0 1 2 3 4 5 6 7; do
         ip -n "$NS" tuntap add "tap$t" mode tap
         ip -n "$NS" link set "tap$t" master br0 up
     done
+    # An IPv6 router advertisement ("nothing to configure here") spares iPXE its ~13 s wait for one.
+    if [ "${E2E_RA:-1}" = 1 ] && command -v python3 > /dev/null; then
+        ip netns exec "$NS" python3 "$ROOT/distribution/src/e2e/ra.py" br0 > "$WORK/ra.log" 2>&1 &
+        PIDS+=($!)
+    fi
 }
 
 start_warewulfd() {
+    # the log is appended to across restarts: wait for a "ready" line after the ones already there
+    local before; before=$(grep -c "warewulfd ready" "$WORK/warewulfd.log" 2> /dev/null || true)
     ip netns exec "$NS" "$DIST/bin/warewulfd" --warewulfconf "$CONF" >> "$WORK/warewulfd.log" 2>&1 &
     WWD=$!
     PIDS+=("$WWD")
     local n=0
-    until grep -q "warewulfd ready" "$WORK/warewulfd.log"; do
+    until [ "$(grep -c "warewulfd ready" "$WORK/warewulfd.log")" -gt "${before:-0}" ]; do
         sleep 1; n=$((n + 1))
         kill -0 "$WWD" 2> /dev/null || { cat "$WORK/warewulfd.log"; die "warewulfd exited"; }
         [ $n -lt 180 ] || die "warewulfd not ready after 180 s"
@@ -397,31 +410,160 @@ phase_multi() {
 }
 
 phase_faults() {
-    # A node whose image does not exist: its iPXE script fails and says so on the console.
-    boot_guest n9 9 tap0 uefi
-    wait_console n9 "boot failed" > /dev/null
-    grep -a "ww4j:" "$WORK/n9.console" | tr -d '\r' | sed 's/^/e2e: n9 console: /' >&2
+    # A node whose image does not exist, and a machine that is no node at all, at once: each gets
+    # its iPXE script (the error path and the unconfigured script) and says so on its console.
+    boot_guest n9 9 tap0 bios
+    boot_guest stranger 99 tap1 bios
+    wait_console n9 "ww4j: boot failed" > /dev/null
+    grep -qa "ww4j: loading kernel.* and image no-such-image" "$WORK/n9.console" || die "n9: no image line on its console"
+    grep -a "ww4j:" "$WORK/n9.console" | tr -d '\r\033' | sed 's/^/e2e: n9 console: /' >&2
     log "n9 (missing image): the console shows the failure path"
+    wait_console stranger "ww4j: this machine is not a configured node (HW address $(mac_of 99))" > /dev/null
+    grep -a "ww4j:" "$WORK/stranger.console" | tr -d '\r\033' | sed 's/^/e2e: stranger console: /' >&2
+    log "stranger (unknown MAC): the console shows the unconfigured script"
     stop_guest n9
+    stop_guest stranger
+
     # warewulfd killed while a node downloads its image, then restarted: the node's iPXE script
-    # fails, the machine reboots and PXE-boots again from the restarted server.
-    E2E_REBOOT=1 boot_guest n1 1 tap0 bios
+    # fails, the machine reboots and PXE-boots again from the restarted server. The guest's link
+    # is throttled (tbf, 16 Mbit/s) so that the ~9 MB image download lasts long enough to be cut.
+    local throttled=0
+    if ip netns exec "$NS" tc qdisc add dev tap2 root tbf rate 16mbit burst 64kb latency 1s 2> /dev/null; then
+        throttled=1
+    else
+        log "note: no tc/tbf here: the kill has to hit an unthrottled download"
+    fi
+    E2E_REBOOT=1 boot_guest n1 1 tap2 bios
     local deadline=$(( $(date +%s) + TIMEOUT ))
     until ip netns exec "$NS" curl -s --max-time 2 "http://$SERVER:9873/status" 2> /dev/null \
-        | tr -d ' \n' | grep -o '"n1":{[^}]*}' | grep -q '"stage":"IMAGE"'; do
+        | tr -d ' \n' | grep -o '"n1":{[^}]*}' | grep -qi '"stage":"image"'; do
         [ "$(date +%s)" -lt "$deadline" ] || die "n1 never asked for its image"
-        sleep 0.05
+        sleep 0.1
     done
     kill -9 "$WWD"; wait "$WWD" 2> /dev/null || true
     log "warewulfd killed (SIGKILL) during n1's image download"
+    [ $throttled = 1 ] && ip netns exec "$NS" tc qdisc del dev tap2 root 2> /dev/null
+    wait_console n1 "ww4j: boot failed" > /dev/null
+    log "n1 console: $(grep -a -m1 "ww4j: boot failed" "$WORK/n1.console" | tr -d '\r\033')"
     start_warewulfd
     local t; t=$(wait_console n1 "$MARKER")
     check_node n1 1
-    grep -qa "Connection reset\|boot failed\|Error\|error" "$WORK/n1.console" \
-        && log "n1 console shows the interrupted download: $(grep -a -m1 "Connection reset\|boot failed\|rror" "$WORK/n1.console" | tr -d '\r\033' | head -c 160)"
-    log "n1 retried and booted after the restart (${t}s after power-on)"
+    local boots; boots=$(grep -ac "iPXE initialising devices" "$WORK/n1.console")
+    [ "$boots" -ge 2 ] || die "n1: booted without a second PXE boot ($boots)"
+    log "n1 retried (PXE boots: $boots) and booted after the restart (${t}s after power-on)"
     echo "fault-restart $t" >> "$RESULTS"
+    check_status n1
     stop_guest n1
+}
+
+# ---------------------------------------------------------------- benchmark (not in CI)
+# bench: time to marker for 1 guest and for 4 guests at once, booted from warewulfd and from
+# dnsmasq (DHCP, the same boot file name) + nginx serving byte-identical copies of what warewulfd
+# served (iPXE scripts, kernels, images, overlays) on the same address and port. Rounds alternate
+# which server goes first. E2E_BENCH_ROUNDS (default 2).
+mirror_files() {
+    local m="$WORK/mirror" i mac hex st q='assetkey=&uuid=00000000-0000-0000-0000-000000000000'
+    rm -rf "$m"; mkdir -p "$m/ipxe" "$m/kernel" "$m/image" "$m/system" "$m/runtime"
+    for i in 1 3 4 5 6; do
+        mac=$(mac_of "$i"); hex=${mac//:/-}
+        ip netns exec "$NS" curl -sf -o "$m/ipxe/$hex" "http://$SERVER:9873/ipxe/$hex?$q" || die "mirror: /ipxe/$hex"
+        ip netns exec "$NS" curl -sf -o "$m/kernel/$mac" "http://$SERVER:9873/kernel/$mac?$q" || die "mirror: /kernel/$mac"
+        for st in image system runtime; do
+            ip netns exec "$NS" curl -sf -o "$m/$st/$mac" "http://$SERVER:9873/$st/$mac?$q&compress=gz" || die "mirror: /$st/$mac"
+        done
+    done
+    log "mirror: $(du -sh "$m" | cut -f1) of iPXE scripts, kernels, images and overlays for n1, n3-n6"
+}
+
+start_baseline() {
+    local b="$WORK/baseline" i
+    mkdir -p "$b/nginx-tmp"
+    {
+        echo "port=0"
+        echo "interface=br0"
+        echo "bind-interfaces"
+        echo "dhcp-range=$NET.100,$NET.199,255.255.255.0,1h"
+        for i in 1 3 4 5 6; do echo "dhcp-host=$(mac_of "$i"),$NET.1$i"; done
+        echo "dhcp-match=set:ipxe,175"
+        echo "dhcp-boot=tag:ipxe,http://$SERVER:9873/ipxe/\${mac:hexhyp}?assetkey=\${asset}&uuid=\${uuid}"
+        echo "dhcp-leasefile=$b/dnsmasq.leases"
+        echo "enable-tftp"
+        echo "tftp-root=$WORK/var/lib/tftpboot"
+    } > "$b/dnsmasq.conf"
+    {
+        echo "user root;"
+        echo "worker_processes 2;"
+        echo "daemon off;"
+        echo "pid $b/nginx.pid;"
+        echo "error_log $b/nginx-error.log;"
+        echo "events { worker_connections 256; }"
+        echo "http {"
+        echo "    access_log off; sendfile on; tcp_nopush on; default_type application/octet-stream;"
+        for t in client_body proxy fastcgi uwsgi scgi; do echo "    ${t}_temp_path $b/nginx-tmp;"; done
+        echo "    server { listen $SERVER:9873; root $WORK/mirror; location / { try_files \$uri =404; } }"
+        echo "}"
+    } > "$b/nginx.conf"
+    ip netns exec "$NS" dnsmasq --keep-in-foreground --conf-file="$b/dnsmasq.conf" --log-facility="$b/dnsmasq.log" &
+    BASE_DNSMASQ=$!
+    ip netns exec "$NS" nginx -p "$b" -e "$b/nginx-error.log" -c "$b/nginx.conf" &
+    BASE_NGINX=$!
+    PIDS+=("$BASE_DNSMASQ" "$BASE_NGINX")
+    local n=0
+    until ip netns exec "$NS" curl -sf -o /dev/null "http://$SERVER:9873/ipxe/$(mac_of 1 | tr : -)"; do
+        sleep 0.2; n=$((n + 1))
+        [ $n -lt 100 ] || die "nginx did not come up: $(cat "$b/nginx-error.log")"
+    done
+    kill -0 "$BASE_DNSMASQ" || die "dnsmasq exited: $(cat "$b/dnsmasq.log")"
+}
+
+stop_baseline() {
+    kill "$BASE_DNSMASQ" "$BASE_NGINX" 2> /dev/null || true
+    wait "$BASE_DNSMASQ" "$BASE_NGINX" 2> /dev/null || true
+}
+
+# bench_boot WHO ROUND: one guest, then 4 at once; appends "WHO 1|4 seconds" to bench.txt
+bench_boot() {
+    local who=$1 round=$2 i t worst=0
+    boot_guest n1 1 tap0 bios
+    t=$(wait_console n1 "$MARKER"); check_node n1 1; stop_guest n1
+    echo "$who 1 $t" >> "$WORK/bench.txt"
+    log "round $round, $who: 1 guest ${t}s"
+    for i in 3 4 5 6; do boot_guest "n$i" "$i" "tap$((i - 1))" bios; done
+    for i in 3 4 5 6; do
+        t=$(wait_console "n$i" "$MARKER"); check_node "n$i" "$i"
+        worst=$(echo "$worst $t" | awk '{print ($2 > $1) ? $2 : $1}')
+    done
+    for i in 3 4 5 6; do stop_guest "n$i"; done
+    echo "$who 4 $worst" >> "$WORK/bench.txt"
+    log "round $round, $who: 4 guests, last marker after ${worst}s"
+}
+
+phase_bench() {
+    command -v dnsmasq > /dev/null && command -v nginx > /dev/null || die "bench needs dnsmasq and nginx"
+    mirror_files
+    : > "$WORK/bench.txt"
+    local r who rounds=${E2E_BENCH_ROUNDS:-2} order
+    for r in $(seq 1 "$rounds"); do
+        if [ $((r % 2)) = 1 ]; then order="ww4j baseline"; else order="baseline ww4j"; fi
+        for who in $order; do
+            if [ "$who" = baseline ]; then
+                stop_warewulfd; start_baseline
+                bench_boot baseline "$r"
+                stop_baseline; start_warewulfd
+            else
+                bench_boot ww4j "$r"
+            fi
+        done
+    done
+    cp "$WORK/bench.txt" "$ROOT/distribution/target/e2e-bench.txt"
+    log "bench (seconds from QEMU start to the marker, mean of $rounds rounds; BIOS guests under TCG):"
+    awk '{sum[$1" "$2] += $3; n[$1" "$2]++}
+         END {
+           for (g = 1; g <= 4; g += 3) {
+             w = sum["ww4j " g] / n["ww4j " g]; b = sum["baseline " g] / n["baseline " g]
+             printf "bench-%d ww4j %.1f dnsmasq+nginx %.1f ratio %.2f\n", g, w, b, w / b
+           }
+         }' "$WORK/bench.txt" | tee -a "$RESULTS" >&2
 }
 
 # check_status NAME [uefi]: `wwctl node status` shows the node at its runtime overlay, and its
