@@ -186,9 +186,6 @@ EOF
 
 wwctl() { "$DIST/bin/wwctl" "$@"; }
 
-# has_command GROUP SUB: this build's wwctl has `wwctl GROUP SUB`
-has_command() { wwctl "$1" "$2" --help 2>&1 | grep -q "^Usage: wwctl $1 $2"; }
-
 mac_of() { printf '52:54:00:e2:00:%02x' "$1"; }
 
 define_nodes() {
@@ -203,58 +200,18 @@ define_nodes() {
     wwctl node list -a > "$WORK/nodes.txt" 2>&1 || true
 }
 
-# Image: `wwctl image import` + build when this build has them, else the chroot + image files
-# as upstream lays them out (what the server reads either way).
+# Image: `wwctl image import --build` of the rootfs built above (chroot, .img and .img.gz).
 import_image() {
-    if has_command image import; then
-        log "wwctl image import"
-        wwctl image import "$WORK/rootfs" e2e > "$WORK/image-import.log" 2>&1 || { cat "$WORK/image-import.log"; die "image import failed"; }
-        wwctl image build e2e >> "$WORK/image-import.log" 2>&1 || true
-    else
-        log "no 'wwctl image import' in this build: placing the chroot and image by hand"
-        local ch="$WORK/var/lib/warewulf/chroots/e2e" img="$WORK/var/lib/warewulf/provision/images"
-        mkdir -p "$ch" "$img"
-        cp -a "$WORK/rootfs" "$ch/rootfs"
-        (cd "$ch/rootfs" && find . | cpio -o -H newc --quiet > "$img/e2e.img")
-        gzip -c "$img/e2e.img" > "$img/e2e.img.gz"
-    fi
+    log "wwctl image import"
+    wwctl image import --build "$WORK/rootfs" e2e > "$WORK/image-import.log" 2>&1 || { cat "$WORK/image-import.log"; die "image import failed"; }
+    wwctl image list > "$WORK/image-list.txt" 2>&1 || true
 }
 
-# Overlays: `wwctl overlay build` when this build has it (the daemon also renders on demand);
-# else a hand-rendered stand-in with the same files the renderer would produce.
+# Overlays: `wwctl overlay build` pre-builds n1's and n2's; every other node's are rendered by
+# warewulfd on demand at its first /system or /runtime request (both paths get booted).
 build_overlays() {
-    if has_command overlay build; then
-        log "wwctl overlay build"
-        wwctl overlay build > "$WORK/overlay-build.log" 2>&1 || { cat "$WORK/overlay-build.log"; die "overlay build failed"; }
-        return
-    fi
-    log "no 'wwctl overlay build' in this build: rendering the overlays by hand"
-    local ov="$DIST/share/warewulf/overlays" i
-    for i in 1 2 3 4 5 6 9; do
-        local id="n$i" t="$WORK/ovl-n$i" out="$WORK/var/lib/warewulf/provision/overlays/n$i"
-        rm -rf "$t"; mkdir -p "$t" "$out"
-        cp -a "$ov/wwinit/rootfs/." "$ov/wwclient/rootfs/." "$t/"
-        find "$t" -name '*.ww' -delete
-        cat > "$t/warewulf/config" << EOF
-WWIMAGE='e2e'
-WWHOSTNAME='$id'
-WWROOT='tmpfs'
-WWINIT='/sbin/init'
-WWIPADDR='$SERVER'
-WWPORT='9873'
-export WWIMAGE WWHOSTNAME WWROOT WWINIT WWIPADDR WWPORT
-EOF
-        printf "WW_SERVER='%s'\nWW_PORT='9873'\nWW_SECURE='false'\nWW_INTERVAL='5'\n" "$SERVER" > "$t/warewulf/wwclient.conf"
-        echo "$id" > "$t/etc/hostname"
-        mkdir -p "$t/etc/network/interfaces.d"
-        printf 'auto eth0\niface eth0 inet static\n    address %s/24\n' "$NET.1$i" > "$t/etc/network/interfaces.d/ww4-default"
-        (cd "$t" && find . | cpio -o -H newc --quiet > "$out/__SYSTEM__.img")
-        gzip -c "$out/__SYSTEM__.img" > "$out/__SYSTEM__.img.gz"
-        mkdir -p "$t.rt/etc"
-        printf '127.0.0.1 localhost\n%s warewulf\n' "$SERVER" > "$t.rt/etc/hosts"
-        (cd "$t.rt" && find . | cpio -o -H newc --quiet > "$out/__RUNTIME__.img")
-        gzip -c "$out/__RUNTIME__.img" > "$out/__RUNTIME__.img.gz"
-    done
+    log "wwctl overlay build n1 n2 (the other nodes: built on demand by warewulfd)"
+    wwctl overlay build n1 n2 > "$WORK/overlay-build.log" 2>&1 || { cat "$WORK/overlay-build.log"; die "overlay build failed"; }
 }
 
 setup_netns() {
