@@ -70,15 +70,21 @@ for pkg in deb rpm; do
 done
 
 # Metadata: Java >= 21, conflicts with upstream warewulf, configuration files kept on upgrade.
-dpkg-deb -f "$DEB" Depends | grep -q "java21-runtime-headless" || die "deb: no Java >= 21 dependency"
-dpkg-deb -f "$DEB" Conflicts | grep -qw warewulf || die "deb: does not conflict with warewulf"
-dpkg-deb -I "$DEB" conffiles > "$W/conffiles"
+# (Outputs go to files first: `cmd | grep -q` fails under pipefail when grep stops reading early.)
+dpkg-deb -f "$DEB" Depends > "$W/deb.depends"
+dpkg-deb -f "$DEB" Conflicts > "$W/deb.conflicts"
+dpkg-deb -I "$DEB" conffiles > "$W/deb.conffiles"
+rpm -qp --configfiles "$RPM" > "$W/rpm.configfiles" 2> /dev/null
+rpm -qp --requires "$RPM" > "$W/rpm.requires" 2> /dev/null
+rpm -qp --conflicts "$RPM" > "$W/rpm.conflicts" 2> /dev/null
+grep -q "java21-runtime-headless" "$W/deb.depends" || die "deb: no Java >= 21 dependency"
+grep -qw warewulf "$W/deb.conflicts" || die "deb: does not conflict with warewulf"
 for f in /etc/warewulf/warewulf.conf /etc/warewulf/nodes.conf; do
-    grep -qx "$f" "$W/conffiles" || die "deb: $f is not a conffile"
-    rpm -qp --configfiles "$RPM" 2> /dev/null | grep -qx "$f" || die "rpm: $f is not %config"
+    grep -qx "$f" "$W/deb.conffiles" || die "deb: $f is not a conffile"
+    grep -qx "$f" "$W/rpm.configfiles" || die "rpm: $f is not %config"
 done
-rpm -qp --requires "$RPM" 2> /dev/null | grep -q "^java-headless >= 1:21" || die "rpm: no java-headless >= 1:21"
-rpm -qp --conflicts "$RPM" 2> /dev/null | grep -qx warewulf || die "rpm: does not conflict with warewulf"
+grep -q "^java-headless >= 1:21" "$W/rpm.requires" || die "rpm: no java-headless >= 1:21"
+grep -qx warewulf "$W/rpm.conflicts" || die "rpm: does not conflict with warewulf"
 log "metadata: Java >= 21 dependency, conflicts with warewulf, conffiles"
 
 # The packaged CLI runs (unpacked, not installed: its launcher finds its lib/ beside bin/).
