@@ -256,13 +256,14 @@ final class Compiler {
         private KeyOrder order;
 
         /** The map's entries in Go's key order (fmtsort), as a snapshot. */
-        Map.Entry<?, ?>[] sortedEntries(Map<?, ?> m) {
-            Map.Entry<?, ?>[] es = m.entrySet().toArray(new Map.Entry<?, ?>[0]);
+        Object[] sortedEntries(Map<?, ?> m) {
+            Object[] es = m.entrySet().toArray(); // not toArray(T[]): that one allocates reflectively
             KeyOrder o = order;
             if (o == null || !o.sameKeys(es)) {
                 o = KeyOrder.of(es);
                 if (o == null) {
-                    return GoFmt.sortEntries(es);
+                    Arrays.sort(es, (a, b) -> GoFmt.compareKeys(((Map.Entry<?, ?>) a).getKey(), ((Map.Entry<?, ?>) b).getKey()));
+                    return es;
                 }
                 order = o;
             }
@@ -280,10 +281,10 @@ final class Compiler {
             this.perm = perm;
         }
 
-        static KeyOrder of(Map.Entry<?, ?>[] es) {
+        static KeyOrder of(Object[] es) {
             String[] keys = new String[es.length];
             for (int i = 0; i < es.length; i++) {
-                if (!(es[i].getKey() instanceof String k)) {
+                if (!(((Map.Entry<?, ?>) es[i]).getKey() instanceof String k)) {
                     return null;
                 }
                 keys[i] = k;
@@ -307,12 +308,12 @@ final class Compiler {
             return new KeyOrder(keys, perm);
         }
 
-        boolean sameKeys(Map.Entry<?, ?>[] es) {
+        boolean sameKeys(Object[] es) {
             if (es.length != keys.length) {
                 return false;
             }
             for (int i = 0; i < es.length; i++) {
-                Object k = es[i].getKey();
+                Object k = ((Map.Entry<?, ?>) es[i]).getKey();
                 if (k != keys[i] && !keys[i].equals(k)) {
                     return false;
                 }
@@ -320,11 +321,11 @@ final class Compiler {
             return true;
         }
 
-        Map.Entry<?, ?>[] apply(Map.Entry<?, ?>[] es) {
+        Object[] apply(Object[] es) {
             if (perm == null) {
                 return es;
             }
-            Map.Entry<?, ?>[] out = new Map.Entry<?, ?>[es.length];
+            Object[] out = new Object[es.length];
             for (int i = 0; i < out.length; i++) {
                 out[i] = es[perm[i]];
             }

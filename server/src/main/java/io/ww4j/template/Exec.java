@@ -127,8 +127,8 @@ final class Exec {
             }
         } else if (val instanceof Map<?, ?> m) {
             // keys sorted before the first iteration, as Go's fmtsort does; no lookup per key
-            Map.Entry<?, ?>[] es = r.sortedEntries(m);
-            for (Map.Entry<?, ?> en : es) {
+            for (Object o : r.sortedEntries(m)) {
+                Map.Entry<?, ?> en = (Map.Entry<?, ?>) o;
                 ran = true;
                 Object e = en.getValue();
                 if (e == null) {

@@ -177,12 +177,6 @@ final class GoFmt {
         return Arrays.asList(keys);
     }
 
-    /** Sorts map entries in Go's key order (fmtsort). */
-    static Map.Entry<?, ?>[] sortEntries(Map.Entry<?, ?>[] es) {
-        Arrays.sort(es, (a, b) -> compareKeys(a.getKey(), b.getKey()));
-        return es;
-    }
-
     /** True when all keys are strings already in Go's order (decoded JSON usually is): no sort. */
     private static boolean stringsInOrder(Object[] keys) {
         for (int i = 0; i < keys.length; i++) {

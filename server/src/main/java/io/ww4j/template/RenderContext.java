@@ -8,23 +8,35 @@ import java.util.List;
  * the abort and backup flags. One instance per execution; not shared between threads.
  */
 public final class RenderContext {
-    private final List<String> names = new ArrayList<>();
-    private final List<StringBuilder> texts = new ArrayList<>();
-    private final List<String> links = new ArrayList<>();
+    // the slots: made on the first file() or softlink() call, most templates write one text only
+    private List<String> names;
+    private List<StringBuilder> texts;
+    private List<String> links;
+    private final StringBuilder first;
     StringBuilder out;
     boolean aborted;
     boolean backup = true;
     int depth;
 
     RenderContext(StringBuilder first) {
-        names.add(null);
-        texts.add(first);
-        links.add(null);
+        this.first = first;
         out = first;
+    }
+
+    private void slots() {
+        if (names == null) {
+            names = new ArrayList<>();
+            texts = new ArrayList<>();
+            links = new ArrayList<>();
+            names.add(null);
+            texts.add(first);
+            links.add(null);
+        }
     }
 
     /** Sends all following output to a new slot named {@code name}. */
     public void openFile(String name) {
+        slots();
         out = new StringBuilder();
         names.add(name);
         texts.add(out);
@@ -33,6 +45,7 @@ public final class RenderContext {
 
     /** Marks the most recent slot as a symlink to {@code target}. */
     public void softlink(String target) {
+        slots();
         links.set(links.size() - 1, target);
     }
 
@@ -48,6 +61,9 @@ public final class RenderContext {
     }
 
     RenderResult result() {
+        if (names == null) {
+            return new RenderResult(List.of(new RenderResult.Output(null, first.toString(), null)), aborted, backup);
+        }
         List<RenderResult.Output> outs = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             outs.add(new RenderResult.Output(names.get(i), texts.get(i).toString(), links.get(i)));

@@ -87,13 +87,35 @@ public final class Template {
 
     /** Executes the named template (the main one or a {@code define}d one). */
     public RenderResult execute(String templateName, Object data) {
-        RenderContext ctx = new RenderContext(new StringBuilder(sizeHint));
-        Exec ex = new Exec(trees, ctx);
         Parser.Tree t = trees.get(templateName);
         if (t == null) {
             throw new TemplateException("template: no template " + GoFmt.quote(templateName) + " associated with template "
                     + GoFmt.quote(name));
         }
+        // the output buffer of this thread's last execution is reused (no fresh buffer to zero each time);
+        // an execution nested in a function call on the same thread finds none and makes its own
+        StringBuilder[] spare = BUFFER.get();
+        StringBuilder buf = spare[0];
+        spare[0] = null;
+        if (buf == null || buf.capacity() < sizeHint) {
+            buf = new StringBuilder(sizeHint);
+        }
+        try {
+            return run(t, templateName, data, buf);
+        } finally {
+            if (buf.capacity() <= MAX_SPARE) {
+                buf.setLength(0);
+                spare[0] = buf;
+            }
+        }
+    }
+
+    private static final ThreadLocal<StringBuilder[]> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder[1]);
+    private static final int MAX_SPARE = 1 << 20;
+
+    private RenderResult run(Parser.Tree t, String templateName, Object data, StringBuilder buf) {
+        RenderContext ctx = new RenderContext(buf);
+        Exec ex = new Exec(trees, ctx);
         try {
             ex.run(t, data == null ? Values.MISSING : data);
         } catch (RenderContext.Abort a) {
