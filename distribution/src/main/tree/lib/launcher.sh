@@ -28,6 +28,10 @@ if [ -f "$java_release" ]; then
     JAVA_MAJOR=$(sed -n 's/^JAVA_VERSION="\{0,1\}\([0-9]*\).*/\1/p' "$java_release" | head -1)
 fi
 
+# The image build deflates with the system zlib through the foreign function API (Java 22+),
+# which wants native access granted up front; without it the JDK's own zlib is used.
+JAVA_NATIVE_ACCESS=--enable-native-access=ALL-UNNAMED
+
 # The tree's own configuration, unless the caller chose one.
 if [ -z "$WAREWULFCONF" ] && [ -f "$WW4J_HOME/etc/warewulf/warewulf.conf" ]; then
     WAREWULFCONF="$WW4J_HOME/etc/warewulf/warewulf.conf"

@@ -29,6 +29,9 @@ import java.util.zip.Deflater;
  * {@code raw} stream receives the uncompressed blocks from the writer thread too, so a plain
  * copy (the {@code .img} next to the {@code .img.gz}) costs no second pass and no extra copy.
  * Not thread-safe: one caller thread writes.
+ *
+ * <p>Deflate runs in the system's zlib when {@link NativeZlib} can reach it (Java 22+, native
+ * access enabled), else in {@link Deflater}; the stream format is the same either way.
  */
 public final class ParallelGzipOutputStream extends OutputStream {
     public static final int DEFAULT_BLOCK = 128 * 1024;
@@ -41,8 +44,9 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private final ExecutorService pool;
     private final BlockingQueue<Future<Result>> pending;
     private final Thread writer;
-    private final List<Deflater> deflaters = Collections.synchronizedList(new ArrayList<>());
-    private final ThreadLocal<Deflater> deflater;
+    private final boolean nativeZlib;
+    private final List<Engine> engines = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<Engine> engine;
     private volatile Throwable failure;
 
     private byte[] buf;
@@ -57,6 +61,14 @@ public final class ParallelGzipOutputStream extends OutputStream {
     private boolean closed;
 
     private record Result(byte[] data, int length, int crc, byte[] input, int inputLength) {}
+
+    /** One thread's deflate state: compresses a block primed with a dictionary. */
+    private interface Engine {
+        /** Raw deflate of {@code in[0..inLen)}; ends on a sync flush, or with the final block if {@code last}. */
+        Result compress(byte[] dict, int dictOff, int dictLen, byte[] in, int inLen, boolean last) throws IOException;
+
+        void end();
+    }
 
     /** Marks the end of the block sequence for the writer thread. */
     private static final Future<Result> END = java.util.concurrent.CompletableFuture.completedFuture(null);
@@ -74,6 +86,16 @@ public final class ParallelGzipOutputStream extends OutputStream {
      */
     public ParallelGzipOutputStream(OutputStream out, OutputStream raw, int level, int threads, int blockSize)
             throws IOException {
+        this(out, raw, level, threads, blockSize, NativeZlib.unavailable() == null);
+    }
+
+    /** As above; {@code nativeZlib} false forces {@link Deflater} (tests compare both). */
+    ParallelGzipOutputStream(OutputStream out, OutputStream raw, int level, int threads, int blockSize,
+                             boolean nativeZlib) throws IOException {
+        if (nativeZlib && NativeZlib.unavailable() != null) {
+            throw new IOException(NativeZlib.unavailable());
+        }
+        this.nativeZlib = nativeZlib;
         if (blockSize < DICT) {
             throw new IllegalArgumentException("block size must be at least 32 KiB");
         }
@@ -89,10 +111,15 @@ public final class ParallelGzipOutputStream extends OutputStream {
             t.setDaemon(true);
             return t;
         });
-        this.deflater = ThreadLocal.withInitial(() -> {
-            Deflater d = new Deflater(this.level, true);
-            deflaters.add(d);
-            return d;
+        this.engine = ThreadLocal.withInitial(() -> {
+            Engine e;
+            try {
+                e = this.nativeZlib ? nativeEngine(this.level, this.blockSize) : javaEngine(this.level);
+            } catch (IOException x) {
+                throw new java.io.UncheckedIOException(x);
+            }
+            engines.add(e);
+            return e;
         });
         this.buf = new byte[blockSize];
         // gzip header: magic, deflate, no flags, mtime 0, no extra flags, OS = Unix
@@ -155,6 +182,17 @@ public final class ParallelGzipOutputStream extends OutputStream {
         } finally {
             shutdown();
         }
+    }
+
+    /** Which deflate implementation compresses: the system zlib or the JDK's. */
+    public static String implementation() {
+        String v = NativeZlib.version();
+        return NativeZlib.unavailable() == null ? "system zlib " + (v == null ? "" : v) : "JDK zlib (java.util.zip)";
+    }
+
+    /** True when this stream deflates with the system zlib. */
+    boolean usesNativeZlib() {
+        return nativeZlib;
     }
 
     /** Total uncompressed bytes written so far. */
@@ -279,40 +317,72 @@ public final class ParallelGzipOutputStream extends OutputStream {
         }
     }
 
-    private Result compress(byte[] in, int inLen, byte[] dict, int dictLen, boolean last) {
-        Deflater d = deflater.get();
-        d.reset();
-        if (dict != null && dictLen > 0) {
-            int n = Math.min(DICT, dictLen);
-            d.setDictionary(dict, dictLen - n, n);
-        }
-        d.setInput(in, 0, inLen);
-        byte[] o = new byte[inLen + (inLen >> 3) + 1024];
-        int olen = 0;
-        if (last) {
-            d.finish();
-            while (!d.finished()) {
-                if (olen == o.length) {
-                    o = java.util.Arrays.copyOf(o, o.length * 2);
-                }
-                olen += d.deflate(o, olen, o.length - olen);
-            }
-        } else {
-            while (true) {
-                int space = o.length - olen;
-                int n = d.deflate(o, olen, space, Deflater.SYNC_FLUSH);
-                olen += n;
-                if (n < space && d.needsInput()) {
-                    break;
-                }
-                if (olen == o.length) {
-                    o = java.util.Arrays.copyOf(o, o.length * 2);
-                }
-            }
-        }
+    private Result compress(byte[] in, int inLen, byte[] dict, int dictLen, boolean last) throws IOException {
+        int n = dict == null ? 0 : Math.min(DICT, dictLen);
+        Result r = engine.get().compress(dict, dictLen - n, n, in, inLen, last);
         CRC32 c = new CRC32();
         c.update(in, 0, inLen);
-        return new Result(o, olen, (int) c.getValue(), in, inLen);
+        return new Result(r.data(), r.length(), (int) c.getValue(), in, inLen);
+    }
+
+    private static Engine nativeEngine(int level, int blockSize) throws IOException {
+        NativeZlib.Stream z = new NativeZlib.Stream(level, blockSize, DICT);
+        return new Engine() {
+            @Override
+            public Result compress(byte[] dict, int dictOff, int dictLen, byte[] in, int inLen, boolean last)
+                    throws IOException {
+                byte[] o = z.compress(dict, dictOff, dictLen, in, inLen, last);
+                return new Result(o, o.length, 0, null, 0);
+            }
+
+            @Override
+            public void end() {
+                z.end();
+            }
+        };
+    }
+
+    private static Engine javaEngine(int level) {
+        Deflater d = new Deflater(level, true);
+        return new Engine() {
+            @Override
+            public Result compress(byte[] dict, int dictOff, int dictLen, byte[] in, int inLen, boolean last) {
+                d.reset();
+                if (dictLen > 0) {
+                    d.setDictionary(dict, dictOff, dictLen);
+                }
+                d.setInput(in, 0, inLen);
+                byte[] o = new byte[inLen + (inLen >> 3) + 1024];
+                int olen = 0;
+                if (last) {
+                    d.finish();
+                    while (!d.finished()) {
+                        if (olen == o.length) {
+                            o = java.util.Arrays.copyOf(o, o.length * 2);
+                        }
+                        olen += d.deflate(o, olen, o.length - olen);
+                    }
+                } else {
+                    while (true) {
+                        int space = o.length - olen;
+                        int n = d.deflate(o, olen, space, Deflater.SYNC_FLUSH);
+                        olen += n;
+                        if (n < space && d.needsInput()) {
+                            break;
+                        }
+                        if (olen == o.length) {
+                            o = java.util.Arrays.copyOf(o, o.length * 2);
+                        }
+                    }
+                }
+                return new Result(o, olen, 0, null, 0);
+            }
+
+            @Override
+            public void end() {
+                d.end();
+            }
+        };
     }
 
     private void shutdown() {
@@ -325,11 +395,20 @@ public final class ParallelGzipOutputStream extends OutputStream {
             pending.offer(END);
         }
         pool.shutdownNow();
-        synchronized (deflaters) {
-            for (Deflater d : deflaters) {
-                d.end();
+        try {
+            // native state may be freed only when no worker is inside deflate
+            if (!pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES)) {
+                return;
             }
-            deflaters.clear();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        synchronized (engines) {
+            for (Engine e : engines) {
+                e.end();
+            }
+            engines.clear();
         }
     }
 

@@ -39,13 +39,31 @@ class ArchiveTest {
         return b;
     }
 
+    /** Both deflate implementations; on Java 22+ (the tests grant native access) the system zlib must be usable. */
+    private static List<Boolean> engines() {
+        if (Runtime.version().feature() >= 22) {
+            assertNull(NativeZlib.unavailable(), "system zlib through the foreign function API");
+            assertTrue(ParallelGzipOutputStream.implementation().startsWith("system zlib 1."),
+                    ParallelGzipOutputStream.implementation());
+            return List.of(true, false);
+        }
+        return List.of(false);
+    }
+
     @Test
     void parallelGzipIsOneStandardStreamForEverySize() throws Exception {
+        for (boolean nativeZlib : engines()) {
+            oneStandardStreamForEverySize(nativeZlib);
+        }
+    }
+
+    private void oneStandardStreamForEverySize(boolean nativeZlib) throws Exception {
         int block = 32 * 1024;
         for (int n : new int[] {0, 1, block - 1, block, block + 1, 3 * block + 5, 400_000}) {
             byte[] in = data(n, n);
             ByteArrayOutputStream bo = new ByteArrayOutputStream();
-            try (OutputStream gz = new ParallelGzipOutputStream(bo, 6, 3, block)) {
+            try (ParallelGzipOutputStream gz = new ParallelGzipOutputStream(bo, null, 6, 3, block, nativeZlib)) {
+                assertEquals(nativeZlib, gz.usesNativeZlib());
                 // odd write sizes cross block boundaries
                 int off = 0;
                 int step = 7;
@@ -130,9 +148,18 @@ class ArchiveTest {
         for (int i = 0; i < in.length; i++) {
             in[i] = unit[i % unit.length];
         }
+        for (boolean nativeZlib : engines()) {
+            primedRatio(in, nativeZlib);
+        }
+    }
+
+    private void primedRatio(byte[] in, boolean nativeZlib) throws Exception {
         ByteArrayOutputStream bo = new ByteArrayOutputStream();
-        try (OutputStream gz = new ParallelGzipOutputStream(bo, 6, 2, 32 * 1024)) {
+        try (OutputStream gz = new ParallelGzipOutputStream(bo, null, 6, 2, 32 * 1024, nativeZlib)) {
             gz.write(in);
+        }
+        try (GZIPInputStream gi = new GZIPInputStream(new ByteArrayInputStream(bo.toByteArray()))) {
+            assertArrayEquals(in, gi.readAllBytes());
         }
         ByteArrayOutputStream single = new ByteArrayOutputStream();
         try (OutputStream gz = new java.util.zip.GZIPOutputStream(single)) {
