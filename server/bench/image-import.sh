@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Image import benchmark: `wwctl image import` of a ~1 GiB tree packed three ways, each against
 # the plain tool that unpacks the same bytes, on the same disk, ROUNDS times interleaved (default 3):
-#   OCI archive (2 gzip layers, made by umoci + skopeo)  vs  `tar -xpzf` of the two layer blobs in order
+#   OCI archive (a gzip layer, made by umoci + skopeo)   vs  `tar -xpzf` of the layer blob
 #   squashfs (gzip, made by mksquashfs)                    vs  `unsquashfs -d`
 #   SIF is the same squashfs reader behind a header, so it is not measured separately.
 # Prints median wall and CPU seconds, MB/s (uncompressed tree bytes / wall) and ratios
@@ -29,17 +29,14 @@ paths:
 CONF
 srcs=("$@")
 [ ${#srcs[@]} -gt 0 ] || srcs=("$JAVA_HOME" /usr/share)
-# the image: layer 1 = all sources but the last, layer 2 = the last one
+# the image: one gzip layer with every source (umoci repack)
 layout="$work/oci"
 umoci init --layout "$layout"
 umoci new --image "$layout:t"
 umoci unpack --image "$layout:t" "$work/bundle" > /dev/null
 rootfs="$work/bundle/rootfs"
-n=${#srcs[@]}
-add() { mkdir -p "$rootfs/$(dirname "$1")"; cp -a "$1" "$rootfs/$(dirname "$1")/"; }
-for s in "${srcs[@]:0:$((n > 1 ? n - 1 : 1))}"; do add "$s"; done
+for s in "${srcs[@]}"; do mkdir -p "$rootfs/$(dirname "$s")"; cp -a "$s" "$rootfs/$(dirname "$s")/"; done
 umoci repack --image "$layout:t" "$work/bundle"
-if [ "$n" -gt 1 ]; then add "${srcs[$((n - 1))]}"; umoci repack --image "$layout:t" "$work/bundle"; fi
 skopeo copy --quiet "oci:$layout:t" "oci-archive:$work/image.oci.tar:t"
 mksquashfs "$rootfs" "$work/image.sqfs" -comp gzip -quiet -no-progress > /dev/null
 bytes=$(du -sb --apparent-size "$rootfs" | cut -f1)
