@@ -597,6 +597,8 @@ final class Compiler {
         private static final int VAR = 1;
         private static final int DOT = 2;
         private static final int GENERAL = 3;
+        private static final int VAR_FIELDS = 4;
+        private static final int DOT_FIELDS = 5;
 
         private final Node.Command cmd;
         private final Node.Ident id;
@@ -608,6 +610,8 @@ final class Compiler {
         private final Object[] consts;
         private final int[] slots;
         private final GoType[] types;
+        private final String[][] fields;
+        private final Node.Site[][] sites;
         private final GoType finType;
 
         Bound(Node.Command cmd, Node.Ident id, Func f, Arg[] args, GoType finType) {
@@ -623,9 +627,24 @@ final class Compiler {
             consts = new Object[n];
             slots = new int[n];
             types = new GoType[n];
+            fields = new String[n][];
+            sites = new Node.Site[n][];
             for (int i = 0; i < n; i++) {
                 Arg a = args[i];
-                if (a instanceof Const c) {
+                if (a instanceof GeneralArg g && g.node instanceof Node.Var v && v.fields.length > 0) {
+                    kinds[i] = VAR_FIELDS;
+                    nodes[i] = v;
+                    slots[i] = v.slot;
+                    types[i] = g.type;
+                    fields[i] = v.fields;
+                    sites[i] = v.sites;
+                } else if (a instanceof GeneralArg g && g.node instanceof Node.Field df) {
+                    kinds[i] = DOT_FIELDS;
+                    nodes[i] = df;
+                    types[i] = g.type;
+                    fields[i] = df.fields;
+                    sites[i] = df.sites;
+                } else if (a instanceof Const c) {
                     kinds[i] = CONST;
                     nodes[i] = c.node;
                     consts[i] = c.value;
@@ -665,6 +684,18 @@ final class Compiler {
                     case DOT:
                         argv[i] = ex.validate(dot, types[i]);
                         break;
+                    case VAR_FIELDS: {
+                        Object v = mapPath(ex, dot, vars[slots[i]], node, fields[i], sites[i], null, vars);
+                        ex.node = node;
+                        argv[i] = ex.validate(v, types[i]);
+                        break;
+                    }
+                    case DOT_FIELDS: {
+                        Object v = mapPath(ex, dot, dot, node, fields[i], sites[i], null, vars);
+                        ex.node = node;
+                        argv[i] = ex.validate(v, types[i]);
+                        break;
+                    }
                     default:
                         argv[i] = ex.arg(dot, types[i], node, vars, false);
                         break;
