@@ -69,8 +69,8 @@ final class OverlayBuilding {
                 bar.close();
             }
         }
-        s.verbose("built the overlays of {} nodes in {} ms", done.get(), (System.nanoTime() - t0) / 1_000_000);
-        failures.stream().sorted().forEach(f -> s.error("{}", f));
+        s.verbose("built the overlays of %s nodes in %s ms", done.get(), (System.nanoTime() - t0) / 1_000_000);
+        failures.stream().sorted().forEach(f -> s.error("%s", f));
         return failures.isEmpty() ? 0 : 1;
     }
 }

@@ -265,7 +265,7 @@ final class OverlayCommand {
             OverlayBuilder.Shown shown = OverlayBuilding.builder(session(), OverlayBuilding.registry(session()))
                     .renderFile(render, name, file);
             if (!shown.isTemplate()) {
-                session().warn("{} is not a template (no .ww suffix), rendering it anyway", file);
+                session().warn("%s is not a template (no .ww suffix), rendering it anyway", file);
             }
             RenderResult r = shown.result();
             java.io.PrintStream out = session().out();

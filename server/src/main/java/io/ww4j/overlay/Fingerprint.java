@@ -73,43 +73,65 @@ final class Fingerprint {
     }
 
     /**
-     * The key file text: the key, the sizes of the {@code .img} and {@code .img.gz}, then one
-     * line per server file a template read, with its stat when read.
+     * The key file text: the key, the sizes of the {@code .img} ({@code -} when only the
+     * {@code .img.gz} was written) and the {@code .img.gz}, then one line per server file a
+     * template read, with its stat when read.
      */
     static String keyFile(String key, long imgSize, long gzSize, Map<Path, String> reads) {
-        StringBuilder b = new StringBuilder(key).append('\n').append(imgSize).append(' ').append(gzSize).append('\n');
+        StringBuilder b = new StringBuilder(key).append('\n').append(imgSize < 0 ? "-" : String.valueOf(imgSize))
+                .append(' ').append(gzSize).append('\n');
         reads.forEach((p, st) -> b.append(p).append('\t').append(st).append('\n'));
         return b.toString();
     }
 
+    /** A current key file: the recorded sizes ({@code imgSize} -1 when there is no .img) and reads. */
+    record Cached(long imgSize, long gzSize, Map<Path, String> reads) {}
+
     /**
-     * True when the key file holds {@code key}, both images exist with the recorded sizes, and
-     * every recorded server file is unchanged.
+     * The key file's record when it holds {@code key} and every recorded server file is
+     * unchanged; null otherwise (the images must be rebuilt).
      */
-    static boolean upToDate(Path keyFile, String key, Path img, Path imgGz) {
+    static Cached cached(Path keyFile, String key) {
         List<String> lines;
         try {
             lines = Files.readAllLines(keyFile, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return false;
+            return null;
         }
         if (lines.size() < 2 || !lines.get(0).equals(key)) {
-            return false;
+            return null;
+        }
+        String[] sizes = lines.get(1).split(" ");
+        if (sizes.length != 2) {
+            return null;
+        }
+        Map<Path, String> reads = new java.util.TreeMap<>();
+        for (String line : lines.subList(2, lines.size())) {
+            int tab = line.indexOf('\t');
+            if (tab < 0) {
+                return null;
+            }
+            Path p = Path.of(line.substring(0, tab));
+            String st = line.substring(tab + 1);
+            if (!stat(p).equals(st)) {
+                return null;
+            }
+            reads.put(p, st);
         }
         try {
-            if (!lines.get(1).equals(Files.size(img) + " " + Files.size(imgGz))) {
-                return false;
-            }
+            return new Cached(sizes[0].equals("-") ? -1 : Long.parseLong(sizes[0]), Long.parseLong(sizes[1]), reads);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** True when {@code p} is a file of exactly {@code size} bytes. */
+    static boolean hasSize(Path p, long size) {
+        try {
+            return size >= 0 && Files.size(p) == size;
         } catch (IOException e) {
             return false;
         }
-        for (String line : lines.subList(2, lines.size())) {
-            int tab = line.indexOf('\t');
-            if (tab < 0 || !stat(Path.of(line.substring(0, tab))).equals(line.substring(tab + 1))) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** True when every file still has the recorded stat. */

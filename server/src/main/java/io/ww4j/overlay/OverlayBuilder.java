@@ -57,6 +57,8 @@ public final class OverlayBuilder {
     private final Path imageDir;
     private final String buildHost;
     private final String confHash;
+    /** The server's part of every node's template data (config is fixed for a builder). */
+    private final TemplateData serverData;
     private final Map<String, Parsed> templates = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Static file contents by path, valid while the file's stat fingerprint is the same. */
@@ -86,7 +88,8 @@ public final class OverlayBuilder {
     /** Functions that read the node behind the template's back. */
     static final java.util.Set<String> NODE_FUNCTIONS = java.util.Set.of("IgnitionJson");
 
-    private record NodesState(long generation, String hash, List<TemplateModel.Node> all) {}
+    private record NodesState(long generation, String hash, List<TemplateModel.Node> all,
+                              Map<String, TemplateModel.Node> byId) {}
 
     public OverlayBuilder(WarewulfConf conf, OverlayStore store, NodeRegistry nodes) {
         this.conf = conf;
@@ -95,6 +98,7 @@ public final class OverlayBuilder {
         this.imageDir = conf.overlayImageDir();
         this.buildHost = hostname();
         this.confHash = computeConfHash();
+        this.serverData = TemplateData.server(conf);
     }
 
     static String hostname() {
@@ -138,7 +142,11 @@ public final class OverlayBuilder {
                     for (TemplateModel.Node v : view) {
                         md.update(Fingerprint.of(v).getBytes(StandardCharsets.UTF_8));
                     }
-                    s = new NodesState(gen, HexFormat.of().formatHex(md.digest()), view);
+                    Map<String, TemplateModel.Node> byId = new java.util.HashMap<>(view.size() * 2);
+                    for (TemplateModel.Node v : view) {
+                        byId.put(v.Id(), v);
+                    }
+                    s = new NodesState(gen, HexFormat.of().formatHex(md.digest()), view, byId);
                     nodesState = s;
                 }
             }
@@ -172,7 +180,7 @@ public final class OverlayBuilder {
         public void build(String nodeId) throws IOException {
             Node n = nodes.byId(nodeId).orElseThrow(() -> new OverlayException("node does not exist: " + nodeId));
             for (Context ctx : Context.values()) {
-                OverlayBuilder.this.build(n, ctx, overlays(n, ctx), false,
+                OverlayBuilder.this.build(n, ctx, overlays(n, ctx), true,
                         name -> walks.computeIfAbsent(name, OverlayBuilder.this::walk));
             }
         }
@@ -213,11 +221,21 @@ public final class OverlayBuilder {
         Path keyFile = img.resolveSibling("__" + ctx.name() + "__.key");
         Object lock = locks.computeIfAbsent(n.id + "/" + ctx, k -> new Object());
         synchronized (lock) {
-            if (Fingerprint.upToDate(keyFile, key, img, imgGz)) {
-                return gz ? imgGz : img;
+            Fingerprint.Cached c = Fingerprint.cached(keyFile, key);
+            if (c != null && Fingerprint.hasSize(imgGz, c.gzSize())) {
+                if (gz) {
+                    return imgGz;
+                }
+                if (Fingerprint.hasSize(img, c.imgSize())) {
+                    return img;
+                }
+                // The .img.gz is current, the .img was never asked for: unpack it.
+                long size = gunzip(imgGz, img);
+                atomicWrite(keyFile, Fingerprint.keyFile(key, size, c.gzSize(), c.reads()).getBytes(StandardCharsets.UTF_8));
+                return img;
             }
             Tree tree = render(n, ns, walks);
-            writeImage(img, imgGz, tree, key, keyFile);
+            writeImage(img, imgGz, tree, key, keyFile, !gz);
             log.debug("{}: built the {} overlay ({} entries: {})", n.id, ctx.name().toLowerCase(), tree.size(),
                     String.join(" ", overlayNames));
             return gz ? imgGz : img;
@@ -286,7 +304,8 @@ public final class OverlayBuilder {
     /** The rendered file tree of one node (for images and {@code overlay show --render}). */
     private Tree render(Node n, NodesState ns, List<Walked> walks) {
         Tree tree = new Tree();
-        ZonedDateTime now = ZonedDateTime.now();
+        // One data value per node build; each template gets its overlay and source set in turn.
+        TemplateData data = data(n, ns, ZonedDateTime.now());
         for (Walked w : walks) {
             OverlayStore.Overlay o = w.overlay();
             for (int i = 0; i < w.entries().size(); i++) {
@@ -299,7 +318,9 @@ public final class OverlayBuilder {
                     case LINK -> tree.link(e.rel(), readLink(e.path()), e.uid(), e.gid());
                     case FILE -> tree.file(e.rel(), content(e, w.fingerprints().get(i)), e.mode(), e.uid(), e.gid(), false);
                     case TEMPLATE -> {
-                        Rendered r = renderShared(n, ns, o, e, w.fingerprints().get(i), now);
+                        data.Overlay = o.name();
+                        data.BuildSource = e.path().toString();
+                        Rendered r = renderShared(n, ns, o, e, w.fingerprints().get(i), data);
                         tree.reads.addAll(r.read());
                         tree.readStats.putAll(r.readStats());
                         r.warnings().forEach(x -> log.debug("{}: overlay {}: {}: {}", n.id, o.name(), e.rel(), x));
@@ -318,25 +339,32 @@ public final class OverlayBuilder {
      * lists all nodes, and rendering it for each node would cost nodes² work.
      */
     private Rendered renderShared(Node n, NodesState ns, OverlayStore.Overlay o, OverlayStore.Entry e, String fp,
-                                  ZonedDateTime now) {
+                                  TemplateData data) {
         Parsed p = parse(o, e, fp);
         if (!p.shareable()) {
-            return renderTemplate(n.id, o, e, data(n, ns, o, e, now), p.template());
+            return renderTemplate(n.id, o, e, data, p.template());
         }
         String key = ns.hash + "|" + fp;
         Shared sh = shared.get(e.path());
         if (sh != null && sh.key().equals(key) && Fingerprint.unchanged(sh.rendered().readStats())) {
             return sh.rendered();
         }
-        Rendered r = renderTemplate(n.id, o, e, data(n, ns, o, e, now), p.template());
+        Rendered r = renderTemplate(n.id, o, e, data, p.template());
         shared.put(e.path(), new Shared(key, r));
         return r;
     }
 
     private TemplateData data(Node n, NodesState ns, OverlayStore.Overlay o, OverlayStore.Entry e, ZonedDateTime now) {
-        TemplateData data = TemplateData.of(conf, n, ns.all, o.name(), buildHost, now);
+        TemplateData data = data(n, ns, now);
+        data.Overlay = o.name();
         data.BuildSource = e.path().toString();
         return data;
+    }
+
+    /** A node's data; its view is the one in AllNodes (a node not in the list, the host, gets its own). */
+    private TemplateData data(Node n, NodesState ns, ZonedDateTime now) {
+        TemplateModel.Node view = ns.byId.get(n.id);
+        return TemplateData.of(serverData, n, view != null ? view : TemplateData.node(n), ns.all, "", buildHost, now);
     }
 
     /** True when the template reads only node-independent data (and no node-reading function). */
@@ -485,11 +513,13 @@ public final class OverlayBuilder {
     }
 
     /**
-     * Writes {@code X.img}, {@code X.img.gz} (mode 0600) and the key file, each through a temp
-     * file and a rename, so a reader never sees a partial file. No fsync: the images are a cache
-     * whose key file records both sizes, so a file cut short by a crash is rebuilt, not served.
+     * Writes {@code X.img.gz}, {@code X.img} when {@code raw} (else a stale one is removed: it is
+     * unpacked from the .gz when first asked for; nodes boot from the .gz) (mode 0600) and the key
+     * file, each through a temp file and a rename, so a reader never sees a partial file. No
+     * fsync: the images are a cache whose key file records the sizes, so a file cut short by a
+     * crash is rebuilt, not served.
      */
-    private void writeImage(Path img, Path imgGz, Tree tree, String key, Path keyFile) throws IOException {
+    private void writeImage(Path img, Path imgGz, Tree tree, String key, Path keyFile, boolean raw) throws IOException {
         Path dir = img.getParent();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -503,18 +533,39 @@ public final class OverlayBuilder {
         Path tmpImg = tempOf(img);
         Path tmpGz = tempOf(imgGz);
         try {
-            try (OutputStream raw = new java.io.BufferedOutputStream(newPrivate(tmpImg), 1 << 16);
+            try (OutputStream rawOut = raw ? new java.io.BufferedOutputStream(newPrivate(tmpImg), 1 << 16)
+                    : OutputStream.nullOutputStream();
                  OutputStream gz = new java.io.BufferedOutputStream(newPrivate(tmpGz), 1 << 16)) {
-                tree.write(raw, gz);
+                tree.write(rawOut, gz);
             }
-            long rawSize = Files.size(tmpImg);
+            long rawSize = raw ? Files.size(tmpImg) : -1;
             long gzSize = Files.size(tmpGz);
-            rename(tmpImg, img);
+            if (raw) {
+                rename(tmpImg, img);
+            } else {
+                Files.deleteIfExists(img);
+            }
             rename(tmpGz, imgGz);
             atomicWrite(keyFile, Fingerprint.keyFile(key, rawSize, gzSize, tree.readStats).getBytes(StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(tmpImg);
             Files.deleteIfExists(tmpGz);
+        }
+    }
+
+    /** Unpacks {@code gz} (all its members) into {@code img} through a 0600 temp file; returns the size. */
+    private static long gunzip(Path gz, Path img) throws IOException {
+        Path tmp = tempOf(img);
+        try {
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz), 1 << 16);
+                 OutputStream out = newPrivate(tmp)) {
+                in.transferTo(out);
+            }
+            long size = Files.size(tmp);
+            rename(tmp, img);
+            return size;
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

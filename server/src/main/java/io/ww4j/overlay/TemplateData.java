@@ -78,13 +78,15 @@ public final class TemplateData {
      */
     public static TemplateData of(WarewulfConf conf, Node node, List<TemplateModel.Node> allNodes, String overlay,
             String buildHost, ZonedDateTime now) {
+        return of(server(conf), node, node(node), allNodes, overlay, buildHost, now);
+    }
+
+    /**
+     * The server's part of the data (addresses, config sub-structs), the same for every node:
+     * computed once per builder, copied into each node's data.
+     */
+    public static TemplateData server(WarewulfConf conf) {
         TemplateData d = new TemplateData();
-        d.Id = node.id;
-        d.Hostname = node.id;
-        d.BuildHost = buildHost;
-        d.BuildTime = now.format(BUILD_TIME);
-        d.BuildTimeUnix = String.valueOf(now.toEpochSecond());
-        d.Overlay = overlay;
         d.Ipaddr = conf.ipaddr;
         d.Netmask = conf.netmask;
         d.Network = conf.network;
@@ -119,12 +121,46 @@ public final class TemplateData {
         d.Warewulf = ConfView.warewulf(conf);
         d.Tftp = ConfView.tftp(conf);
         d.Paths = ConfView.paths(conf);
+        return d;
+    }
+
+    /**
+     * The data for one node from the server part ({@link #server}) and the node's view
+     * ({@code thisNode}, e.g. its entry of the shared AllNodes list: templates cannot change it).
+     */
+    public static TemplateData of(TemplateData server, Node node, TemplateModel.Node thisNode,
+            List<TemplateModel.Node> allNodes, String overlay, String buildHost, ZonedDateTime now) {
+        TemplateData d = new TemplateData();
+        d.Id = node.id;
+        d.Hostname = node.id;
+        d.BuildHost = buildHost;
+        d.BuildTime = now.format(BUILD_TIME);
+        d.BuildTimeUnix = String.valueOf(now.toEpochSecond());
+        d.Overlay = overlay;
+        d.Ipaddr = server.Ipaddr;
+        d.Netmask = server.Netmask;
+        d.Network = server.Network;
+        d.IpCIDR = server.IpCIDR;
+        d.NetworkCIDR = server.NetworkCIDR;
+        d.Ipaddr6 = server.Ipaddr6;
+        d.PrefixLen6 = server.PrefixLen6;
+        d.Ipv6 = server.Ipv6;
+        d.IpCIDR6 = server.IpCIDR6;
+        d.Network6 = server.Network6;
+        d.NetworkCIDR6 = server.NetworkCIDR6;
+        d.Dhcp = server.Dhcp;
+        d.Nfs = server.Nfs;
+        d.Ssh = server.Ssh;
+        d.Warewulf = server.Warewulf;
+        d.Tftp = server.Tftp;
+        d.Paths = server.Paths;
         d.AllNodes = allNodes;
-        d.ThisNode = node(node);
+        d.ThisNode = thisNode;
         d.Container = node.imageName;
         d.ContainerName = node.imageName;
 
-        TemplateModel.Node e = node(node);
+        // The embedded copy: its own netdev/disk/file system copies without private fields below.
+        TemplateModel.Node e = thisNode;
         d.Discoverable = e.Discoverable;
         d.AssetKey = e.AssetKey;
         d.Profiles = e.Profiles;
@@ -313,9 +349,7 @@ public final class TemplateData {
             return null;
         }
         String t = s.contains("/") ? s.substring(0, s.indexOf('/')) : s;
-        boolean v4 = t.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-        boolean v6 = t.contains(":") && t.matches("[0-9A-Fa-f:.]+");
-        if (!v4 && !v6) {
+        if (!isV4Literal(t) && !(t.indexOf(':') >= 0 && isV6Chars(t))) {
             return null;
         }
         try {
@@ -323,6 +357,36 @@ public final class TemplateData {
         } catch (Exception e) {
             return null;
         }
+    }
+
+    /** Four dot-separated groups of one to three digits (what InetAddress may parse without DNS). */
+    private static boolean isV4Literal(String t) {
+        int groups = 0;
+        int digits = 0;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (c >= '0' && c <= '9') {
+                if (++digits > 3) {
+                    return false;
+                }
+            } else if (c == '.' && digits > 0) {
+                groups++;
+                digits = 0;
+            } else {
+                return false;
+            }
+        }
+        return digits > 0 && groups == 3;
+    }
+
+    private static boolean isV6Chars(String t) {
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' || c == ':' || c == '.')) {
+                return false;
+            }
+        }
+        return !t.isEmpty();
     }
 
     /** Go's net.IP String() for IPv6: compressed, lower case. */

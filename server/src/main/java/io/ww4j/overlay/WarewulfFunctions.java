@@ -145,16 +145,37 @@ final class WarewulfFunctions {
         return i >= 0 ? t.substring(i + 1) : t;
     }
 
+    /** Field {@code index} of {@code line} split at {@code sep} (Go's strings.Split), or null if absent. */
+    private static String field(String line, String sep, int index) {
+        if (sep.isEmpty()) {
+            // strings.Split with an empty separator splits into characters
+            return index < line.length() ? line.substring(index, index + 1) : null;
+        }
+        int from = 0;
+        for (int i = 0; i < index; i++) {
+            int at = line.indexOf(sep, from);
+            if (at < 0) {
+                return null;
+            }
+            from = at + sep.length();
+        }
+        int end = line.indexOf(sep, from);
+        return line.substring(from, end < 0 ? line.length() : end);
+    }
+
     static String uniqueField(String sep, int index, String input) {
+        if (index < 0) {
+            throw new IllegalArgumentException("UniqueField: index out of range [" + index + "]");
+        }
         Set<String> seen = new HashSet<>();
         List<String> out = new ArrayList<>();
-        for (String line : input.split("\n", -1)) {
-            String[] f = line.split(java.util.regex.Pattern.quote(sep), -1);
-            if (line.isBlank() || index >= f.length || f[index].isEmpty()) {
-                out.add(line);
-                continue;
-            }
-            if (seen.add(f[index])) {
+        int start = 0;
+        while (start <= input.length()) {
+            int nl = input.indexOf('\n', start);
+            String line = input.substring(start, nl < 0 ? input.length() : nl);
+            start = nl < 0 ? input.length() + 1 : nl + 1;
+            String f = field(line, sep, index);
+            if (line.isBlank() || f == null || f.isEmpty() || seen.add(f)) {
                 out.add(line);
             }
         }

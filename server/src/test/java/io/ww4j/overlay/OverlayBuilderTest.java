@@ -235,11 +235,24 @@ class OverlayBuilderTest {
         long before = Files.getLastModifiedTime(img).toMillis();
         Path again = b.build(reg.byId("c001").orElseThrow(), OverlayBuilder.Context.RUNTIME, List.of("motd", "hostname"), true);
         assertEquals(before, Files.getLastModifiedTime(again).toMillis(), "unchanged inputs: cached image reused");
+        // Only the .gz is built; the .img is unpacked from it when first asked for, private too.
+        Path raw = b.imagePath("c001", OverlayBuilder.Context.RUNTIME, false);
+        assertFalse(Files.exists(raw));
+        assertEquals(raw, b.build(reg.byId("c001").orElseThrow(), OverlayBuilder.Context.RUNTIME, List.of("motd", "hostname"), false));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(raw)));
+        assertEquals("hello c001 in hpc1\n", CpioRead.file(raw, "etc/motd"));
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(img))) {
+            assertTrue(java.util.Arrays.equals(in.readAllBytes(), Files.readAllBytes(raw)), ".img is the .img.gz unpacked");
+        }
+        assertEquals(before, Files.getLastModifiedTime(img).toMillis(), "the .gz was not rebuilt for the .img");
 
         // overlay file changes
         Files.writeString(tmp.resolve("site/motd/rootfs/etc/motd.ww"), "bye {{ .Id }}\n");
         assertEquals("bye c001\n", CpioRead.file(b.build(reg.byId("c001").orElseThrow(), OverlayBuilder.Context.RUNTIME,
                 List.of("motd", "hostname"), true), "etc/motd"));
+        assertFalse(Files.exists(raw), "a stale .img is removed when the .gz is rebuilt");
+        assertEquals("bye c001\n", CpioRead.file(b.build(reg.byId("c001").orElseThrow(), OverlayBuilder.Context.RUNTIME,
+                List.of("motd", "hostname"), false), "etc/motd"));
 
         // node/profile changes
         NodesConf c = cluster("hpc-site");
