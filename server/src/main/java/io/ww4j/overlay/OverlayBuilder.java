@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +68,8 @@ public final class OverlayBuilder {
 
     private record Parsed(String key, Template template, boolean shareable) {}
 
-    private record Content(String fingerprint, byte[] data) {}
+    /** A static file's bytes; {@code encoded} holds its ready cpio entries + gzip members. */
+    private record Content(String fingerprint, byte[] data, Encoded encoded) {}
 
     private record Shared(String key, Rendered rendered) {}
 
@@ -316,7 +316,14 @@ public final class OverlayBuilder {
                 switch (e.kind()) {
                     case DIR -> tree.dir(e.rel(), e.mode(), e.uid(), e.gid());
                     case LINK -> tree.link(e.rel(), readLink(e.path()), e.uid(), e.gid());
-                    case FILE -> tree.file(e.rel(), content(e, w.fingerprints().get(i)), e.mode(), e.uid(), e.gid(), false);
+                    case FILE -> {
+                        // Static files are the same for every node: spliced in ready-made (see Tree.write).
+                        Content c = content(e, w.fingerprints().get(i));
+                        tree.file(e.rel(), c.data(), e.mode(), e.uid(), e.gid(), false);
+                        if (c.encoded() != null) {
+                            tree.shared.put(e.rel(), c.encoded());
+                        }
+                    }
                     case TEMPLATE -> {
                         data.Overlay = o.name();
                         data.BuildSource = e.path().toString();
@@ -374,16 +381,17 @@ public final class OverlayBuilder {
     }
 
     /** A static file's bytes, read once per version of the file. */
-    private byte[] content(OverlayStore.Entry e, String fp) {
+    private Content content(OverlayStore.Entry e, String fp) {
         Content c = contents.get(e.path());
         if (c != null && c.fingerprint().equals(fp)) {
-            return c.data();
+            return c;
         }
         byte[] data = readBytes(e.path());
+        c = new Content(fp, data, new Encoded(new byte[][] {data}));
         if (data.length <= (1 << 20)) {
-            contents.put(e.path(), new Content(fp, data));
+            contents.put(e.path(), c);
         }
-        return data;
+        return c;
     }
 
     /** One template's result plus the server files it read (with their stat when read). */
@@ -409,6 +417,10 @@ public final class OverlayBuilder {
                 RenderResult.Output o = outs.get(i);
                 bytes[i] = o.isSymlink() ? null : o.content().getBytes(StandardCharsets.UTF_8);
             }
+        }
+
+        Encoded(byte[][] bytes) {
+            this.bytes = bytes;
         }
     }
 
@@ -697,7 +709,7 @@ public final class OverlayBuilder {
          */
         void write(OutputStream raw, OutputStream gz) throws IOException {
             long mtime = System.currentTimeMillis() / 1000;
-            ByteArrayOutputStream seg = new ByteArrayOutputStream(8192);
+            Segment seg = new Segment(8192);
             CpioWriter cpio = new CpioWriter(seg);
             long ino = 1;
             for (Item i : items.values()) {
@@ -707,15 +719,15 @@ public final class OverlayBuilder {
                     flush(cpio, seg, raw, gz);
                     raw.write(blob.cpio());
                     gz.write(blob.gz());
-                    seg = new ByteArrayOutputStream(8192);
+                    seg.reset();
                     cpio = new CpioWriter(seg);
                     continue;
                 }
                 cpio.putEntry(entry(i, data, mtime).withIno(ino++), data);
             }
             cpio.finish();
-            raw.write(seg.toByteArray());
-            gz.write(gzip(seg.toByteArray()));
+            raw.write(seg.buf(), 0, seg.size());
+            gzipMember(seg.buf(), seg.size(), gz);
         }
 
         private static CpioEntry entry(Item i, byte[] data, long mtime) {
@@ -729,7 +741,7 @@ public final class OverlayBuilder {
         /** The shared, ready-made entry for {@code i} if its content is still a shared render's. */
         private Blob blob(Item i, byte[] data, long mtime) throws IOException {
             Encoded enc = shared.get(i.path);
-            if (enc == null || i.kind != 'f' || data.length < 4096) {
+            if (enc == null || i.kind != 'f' || data.length < SPLICE_MIN) {
                 return null;
             }
             boolean same = false;
@@ -746,18 +758,18 @@ public final class OverlayBuilder {
                 CpioWriter w = new CpioWriter(one);
                 w.putEntry(entry(i, data, mtime).withIno(0x7fff0000L + (key.hashCode() & 0xffff)), data);
                 pad(w, one);
-                b = new Blob(one.toByteArray(), gzip(one.toByteArray()));
+                byte[] c = one.toByteArray();
+                b = new Blob(c, gzip(c));
                 enc.blobs.putIfAbsent(key, b);
             }
             return b;
         }
 
-        private static void flush(CpioWriter cpio, ByteArrayOutputStream seg, OutputStream raw, OutputStream gz)
-                throws IOException {
+        private static void flush(CpioWriter cpio, Segment seg, OutputStream raw, OutputStream gz) throws IOException {
             pad(cpio, seg);
             if (seg.size() > 0) {
-                raw.write(seg.toByteArray());
-                gz.write(gzip(seg.toByteArray()));
+                raw.write(seg.buf(), 0, seg.size());
+                gzipMember(seg.buf(), seg.size(), gz);
             }
         }
 
@@ -769,11 +781,48 @@ public final class OverlayBuilder {
 
         private static byte[] gzip(byte[] data) throws IOException {
             ByteArrayOutputStream gz = new ByteArrayOutputStream(data.length / 4 + 64);
-            try (GZIPOutputStream z = new GZIPOutputStream(gz, 65536)) {
-                z.write(data);
-            }
+            gzipMember(data, data.length, gz);
             return gz.toByteArray();
         }
+
+        /** A growable buffer whose bytes can be read without a copy. */
+        private static final class Segment extends ByteArrayOutputStream {
+            Segment(int size) {
+                super(size);
+            }
+
+            byte[] buf() {
+                return buf;
+            }
+        }
+    }
+
+    /** Entries of at least this size whose bytes every node shares are compressed once and spliced in. */
+    static final int SPLICE_MIN = 1024;
+
+    /** One Deflater per thread, reset per member: zlib's state is costly to set up for small inputs. */
+    private static final ThreadLocal<java.util.zip.Deflater> DEFLATER =
+            ThreadLocal.withInitial(() -> new java.util.zip.Deflater(java.util.zip.Deflater.DEFAULT_COMPRESSION, true));
+    /** The gzip member header java.util.zip writes: deflate, no flags, no mtime, OS 0. */
+    private static final byte[] GZIP_HEADER = {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0};
+
+    /** Writes {@code data[0..len)} as one gzip member (RFC 1952) to {@code out}. */
+    static void gzipMember(byte[] data, int len, OutputStream out) throws IOException {
+        java.util.zip.Deflater d = DEFLATER.get();
+        d.reset();
+        d.setInput(data, 0, len);
+        d.finish();
+        out.write(GZIP_HEADER);
+        byte[] buf = new byte[Math.min(1 << 16, Math.max(256, len / 2 + 64))];
+        while (!d.finished()) {
+            int n = d.deflate(buf);
+            out.write(buf, 0, n);
+        }
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(data, 0, len);
+        long c = crc.getValue();
+        out.write(new byte[] {(byte) c, (byte) (c >> 8), (byte) (c >> 16), (byte) (c >> 24),
+                (byte) len, (byte) (len >> 8), (byte) (len >> 16), (byte) (len >> 24)});
     }
 
     static boolean exists(Path p) {

@@ -315,8 +315,8 @@ class OverlayBuilderTest {
         }
         OverlayBuilder b = new OverlayBuilder(conf, store, new MutableRegistry(c));
         Node x1 = b.nodesForTest().byId("x001").orElseThrow();
-        Path gz = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), true);
-        Path raw = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), false);
+        Path gz = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue", "wwclient"), true);
+        Path raw = b.build(x1, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue", "wwclient"), false);
         String hosts = CpioRead.file(raw, "etc/hosts");
         assertTrue(hosts.length() > 4096 && hosts.contains("x299"), "big shared hosts file");
         Path cpio = ExternalTool.require("cpio", "cpio");
@@ -330,11 +330,16 @@ class OverlayBuilderTest {
         assertEquals(hosts, Files.readString(out.resolve("etc/hosts")));
         assertEquals("x001\n", Files.readString(out.resolve("etc/hostname")));
         assertTrue(Files.isRegularFile(out.resolve("etc/issue")), "entries after the spliced one are there too");
+        // A static file (shared by every node, spliced in ready-made) unpacks byte for byte, mode kept.
+        Path agent = OverlayTestSupport.distributionOverlays().resolve("wwclient/rootfs/warewulf/wwclient");
+        assertTrue(Files.size(agent) >= OverlayBuilder.SPLICE_MIN);
+        assertEquals(Files.readString(agent), Files.readString(out.resolve("warewulf/wwclient")));
+        assertTrue(Files.isExecutable(out.resolve("warewulf/wwclient")));
         // Another node: same hosts bytes, its own hostname.
         Node x2 = b.nodesForTest().byId("x002").orElseThrow();
-        assertEquals(hosts, CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"), true),
+        assertEquals(hosts, CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue", "wwclient"), true),
                 "etc/hosts"));
-        assertEquals("x002\n", CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue"),
+        assertEquals("x002\n", CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue", "wwclient"),
                 true), "etc/hostname"));
     }
 }
