@@ -17,7 +17,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "overlay", description = "Warewulf Overlay Management",
         subcommands = {OverlayCommand.ListCmd.class, OverlayCommand.CreateCmd.class, OverlayCommand.DeleteCmd.class,
                 OverlayCommand.MkdirCmd.class, OverlayCommand.ChmodCmd.class, OverlayCommand.ChownCmd.class,
-                OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class, OverlayCommand.BuildCmd.class})
+                OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class, OverlayCommand.BuildCmd.class,
+                OverlayCommand.EditCmd.class})
 final class OverlayCommand {
     private OverlayCommand() {}
 
@@ -333,6 +334,54 @@ final class OverlayCommand {
             }
             int n = workers > 0 ? workers : Runtime.getRuntime().availableProcessors();
             return OverlayBuilding.buildAll(session(), b, ids, n);
+        }
+    }
+
+    /**
+     * {@code overlay edit}: the file (or an empty new one) in $EDITOR where the user is; an
+     * unchanged file is not written; the result goes to the site copy of the overlay (copy on
+     * write), atomically, a new file with {@code --mode}.
+     */
+    @Command(name = "edit", description = "Edit or create a file within a Warewulf Overlay")
+    static final class EditCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        String file;
+
+        @Option(names = {"-p", "--parents"}, description = "Create any necessary parent directories")
+        boolean parents;
+
+        @Option(names = {"-m", "--mode"}, defaultValue = "0755", description = "Permission mode for a new file")
+        String mode;
+
+        @Override
+        int exec(OverlayStore s) throws Exception {
+            int m;
+            try {
+                m = Integer.parseInt(mode, 8);
+            } catch (NumberFormatException e) {
+                throw new CliException("could not convert mode " + mode + " to octal");
+            }
+            OverlayStore.Overlay o = s.get(name);
+            Path p = s.inside(o, file);
+            if (p.equals(o.rootfs().toAbsolutePath().normalize()) || Files.isDirectory(p)) {
+                throw new CliException(file + " is a directory in overlay " + name);
+            }
+            boolean exists = Files.isRegularFile(p);
+            if (!exists && !Files.isDirectory(p.getParent()) && !parents) {
+                throw new CliException("directory " + o.rootfs().toAbsolutePath().normalize().relativize(p.getParent())
+                        + " does not exist in overlay " + name + " (use --parents)");
+            }
+            String before = exists ? Files.readString(p) : "";
+            String after = session().edit(before, "-" + p.getFileName());
+            if (exists && after.equals(before)) {
+                session().verbose("%s in overlay %s is unchanged, not written", file, name);
+                return 0;
+            }
+            s.writeFile(name, file, after.getBytes(java.nio.charset.StandardCharsets.UTF_8), m);
+            return 0;
         }
     }
 }

@@ -26,6 +26,8 @@ public final class OverlayBuildBench {
         Path root = Path.of(args[1]).toAbsolutePath();
         if (args[0].equals("gen")) {
             gen(root, Path.of(args[2]).toAbsolutePath(), Integer.parseInt(args[3]));
+        } else if (args[0].equals("cpu")) {
+            cpu(root);
         } else {
             onDemand(root);
         }
@@ -93,6 +95,41 @@ public final class OverlayBuildBench {
         }
         System.out.printf("on demand, one node system+runtime: cached %.2f ms, rebuilt %.2f ms (best of 200/100)%n",
                 cached / 1e6, built / 1e6);
+    }
+
+    /**
+     * CPU time of building every node's images on one thread (in-process, after a warm-up round):
+     * on a machine shared with other jobs, wall time says little, CPU time per node is stable.
+     */
+    static void cpu(Path root) throws Exception {
+        WarewulfConf conf = ConfigLoader.load(root.resolve("etc/warewulf/warewulf.conf"));
+        NodeRegistry reg = InMemoryRegistry.of(NodesConfReader.read(conf.nodesConf()));
+        java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        java.util.List<String> ids = reg.all().stream().map(n -> n.id).toList();
+        for (int round = 0; round < 2; round++) {
+            OverlayBuilder b = new OverlayBuilder(conf, OverlayStore.of(conf), reg);
+            deleteTree(conf.overlayImageDir());
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            OverlayBuilder.Batch batch = b.batch();
+            for (String id : ids) {
+                batch.build(id);
+            }
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            System.out.printf("round %d: %d nodes, one thread: %.3f ms CPU per node (%.1f s CPU, %.1f s wall)%n",
+                    round, ids.size(), cpu / 1e6 / ids.size(), cpu / 1e9, (System.nanoTime() - wall0) / 1e9);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var s = Files.walk(dir)) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static long rebuild(OverlayBuilder b, String id) throws Exception {

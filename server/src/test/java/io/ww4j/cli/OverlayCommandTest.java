@@ -82,4 +82,49 @@ class OverlayCommandTest {
             assertTrue(r.err().contains("failed to find nodes"), r.all());
         }
     }
+
+    /**
+     * edit: the editor sees the current text; a changed distribution file lands in a site copy
+     * (the distribution file untouched); unchanged is not written; new files need --parents.
+     */
+    @Test
+    void edit() throws Exception {
+        try (Harness h = new Harness(tmp)) {
+            Path dist = tmp.resolve("share/warewulf/overlays/issue/rootfs/etc/issue.ww");
+            Files.createDirectories(dist.getParent());
+            Files.writeString(dist, "Welcome {{ .Id }}\n");
+            Path site = tmp.resolve("var/lib/warewulf/overlays/issue/rootfs/etc/issue.ww");
+
+            Harness.Captured same = new Harness.Captured("");
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            same.editor = text -> {
+                seen.add(text);
+                return text;
+            };
+            assertEquals(0, h.inProcess(same, "overlay", "edit", "issue", "/etc/issue.ww").code());
+            assertEquals(java.util.List.of("Welcome {{ .Id }}\n"), seen);
+            assertTrue(!Files.exists(site), "unchanged: no site copy written");
+
+            Harness.Captured change = new Harness.Captured("");
+            change.editor = text -> text.replace("Welcome", "Hello");
+            Harness.Result r = h.inProcess(change, "overlay", "edit", "issue", "/etc/issue.ww");
+            assertEquals(0, r.code(), r.all());
+            assertEquals("Hello {{ .Id }}\n", Files.readString(site));
+            assertEquals("Welcome {{ .Id }}\n", Files.readString(dist), "distribution overlay untouched");
+            assertEquals("Hello {{ .Id }}\n", h.inProcess("overlay", "show", "issue", "/etc/issue.ww").out());
+
+            Harness.Captured created = new Harness.Captured("");
+            created.editor = text -> "new\n";
+            r = h.inProcess(created, "overlay", "edit", "issue", "/opt/x/new.conf");
+            assertNotEquals(0, r.code());
+            assertTrue(r.err().contains("--parents"), r.all());
+            r = h.inProcess(created, "overlay", "edit", "--parents", "--mode", "0640", "issue", "/opt/x/new.conf");
+            assertEquals(0, r.code(), r.all());
+            Path made = tmp.resolve("var/lib/warewulf/overlays/issue/rootfs/opt/x/new.conf");
+            assertEquals("new\n", Files.readString(made));
+            assertEquals("rw-r-----", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(made)));
+            r = h.inProcess(created, "overlay", "edit", "issue", "../../etc/passwd");
+            assertNotEquals(0, r.code(), "outside the overlay");
+        }
+    }
 }
