@@ -291,6 +291,88 @@ public final class OverlayBuilder {
         return new Shown(r.result(), found.rel(), found.kind() == OverlayStore.Kind.TEMPLATE);
     }
 
+    /**
+     * Renders the {@code host} overlay for the server itself straight into {@code root} (upstream's
+     * BuildHostOverlay, spec/overlays.md §1.7, run by {@code wwctl configure} with root {@code /}):
+     * a fresh node named after this host, every node in AllNodes; a file a template replaces is
+     * first copied to {@code <file>.wwbackup} unless that exists or the template said
+     * {@code nobackup}; {@code abort()} writes nothing for that template. Each file is written
+     * atomically (temp file + rename) with the overlay file's mode and, as root, owner.
+     * Returns the paths written.
+     */
+    public List<Path> buildHost(Path root) throws IOException {
+        Walked w = walk("host");
+        int rootMode = w.entries().stream().filter(e -> e.rel().isEmpty()).mapToInt(OverlayStore.Entry::mode)
+                .findFirst().orElse(0);
+        if ((rootMode & 0777) != 0750 && (rootMode & 0777) != 0700) {
+            log.warn("host overlay: {} has mode {}; 0750 or 0700 keeps its templates (secrets) private",
+                    w.overlay().rootfs(), Integer.toOctalString(rootMode & 0777));
+        }
+        Node host = new Node();
+        host.id = buildHost;
+        Tree tree = render(host, nodesState(), List.of(w));
+        List<Path> written = new ArrayList<>();
+        boolean asRoot = "root".equals(System.getProperty("user.name"));
+        for (Tree.Item i : tree.items.values()) {
+            if (tree.madeBackups.contains(i.path())) {
+                continue; // the host's backups are of the files on disk, below
+            }
+            Path dest = root.resolve(i.path());
+            switch (i.kind()) {
+                case 'd' -> {
+                    if (!Files.isDirectory(dest)) {
+                        Files.createDirectories(dest);
+                        Files.setPosixFilePermissions(dest, PosixFilePermissions.fromString(rwx(i.mode())));
+                    }
+                }
+                case 'l' -> {
+                    Files.createDirectories(dest.getParent());
+                    Path tmp = tempOf(dest);
+                    Files.deleteIfExists(tmp);
+                    Files.createSymbolicLink(tmp, Path.of(new String(i.data(), StandardCharsets.UTF_8)));
+                    rename(tmp, dest);
+                    written.add(dest);
+                }
+                default -> {
+                    Files.createDirectories(dest.getParent());
+                    Path backup = dest.resolveSibling(dest.getFileName() + ".wwbackup");
+                    if (tree.backedUp.contains(i.path()) && exists(dest) && !Files.isDirectory(dest, LinkOption.NOFOLLOW_LINKS)
+                            && !exists(backup)) {
+                        Files.copy(dest, backup, StandardCopyOption.COPY_ATTRIBUTES, LinkOption.NOFOLLOW_LINKS);
+                    }
+                    Path tmp = tempOf(dest);
+                    try {
+                        Files.deleteIfExists(tmp);
+                        Files.write(tmp, i.data(), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString(rwx(i.mode())));
+                        if (asRoot) {
+                            Files.setAttribute(tmp, "unix:uid", i.uid(), LinkOption.NOFOLLOW_LINKS);
+                            Files.setAttribute(tmp, "unix:gid", i.gid(), LinkOption.NOFOLLOW_LINKS);
+                        }
+                        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                            ch.force(true);
+                        }
+                        rename(tmp, dest);
+                    } finally {
+                        Files.deleteIfExists(tmp);
+                    }
+                    written.add(dest);
+                }
+            }
+        }
+        log.info("host overlay: wrote {} files under {}", written.size(), root);
+        return written;
+    }
+
+    private static String rwx(int mode) {
+        String all = "rwxrwxrwx";
+        StringBuilder b = new StringBuilder(9);
+        for (int bit = 0; bit < 9; bit++) {
+            b.append((mode & (0400 >> bit)) != 0 ? all.charAt(bit) : '-');
+        }
+        return b.toString();
+    }
+
     /** Renders {@code overlayNames} for node {@code nodeId} without writing an image. */
     Tree renderTree(String nodeId, List<String> overlayNames) {
         Node n = nodes.byId(nodeId).orElseThrow(() -> new OverlayException("node does not exist: " + nodeId));
@@ -501,6 +583,11 @@ public final class OverlayBuilder {
                 tree.link(target, out.symlink(), e.uid(), e.gid());
             } else {
                 tree.file(target, enc.bytes[i], e.mode(), e.uid(), e.gid(), r.backup());
+                if (r.backup()) {
+                    tree.backedUp.add(target);
+                } else {
+                    tree.backedUp.remove(target);
+                }
                 if (shared) {
                     tree.shared.put(target, enc);
                 }
@@ -637,6 +724,10 @@ public final class OverlayBuilder {
         final java.util.Set<Path> reads = new java.util.TreeSet<>();
         /** Those files' stat fingerprints when they were read. */
         final Map<Path, String> readStats = new TreeMap<>();
+        /** Paths last written by a template with backups on (the host overlay backs up what it replaces). */
+        final java.util.Set<String> backedUp = new java.util.HashSet<>();
+        /** {@code .wwbackup} entries the tree made itself (for an image; the host keeps its own on disk). */
+        final java.util.Set<String> madeBackups = new java.util.HashSet<>();
         /** Paths whose content came from a render shared by all nodes (if still that content). */
         final Map<String, Encoded> shared = new java.util.HashMap<>();
 
@@ -676,6 +767,7 @@ public final class OverlayBuilder {
         void link(String path, String target, int uid, int gid) {
             Item old = items.get(path);
             if (old != null && old.kind == 'f' && !items.containsKey(path + ".wwbackup")) {
+                madeBackups.add(path + ".wwbackup");
                 items.put(path + ".wwbackup", new Item(path + ".wwbackup", 'f', old.mode, old.uid, old.gid, old.data));
             }
             items.put(path, new Item(path, 'l', 0777, uid, gid, target.getBytes(StandardCharsets.UTF_8)));
@@ -684,6 +776,7 @@ public final class OverlayBuilder {
         void file(String path, byte[] data, int mode, int uid, int gid, boolean backup) {
             Item old = items.get(path);
             if (backup && old != null && old.kind != 'd' && !items.containsKey(path + ".wwbackup")) {
+                madeBackups.add(path + ".wwbackup");
                 items.put(path + ".wwbackup", new Item(path + ".wwbackup", old.kind, old.mode, old.uid, old.gid, old.data));
             }
             // An existing file keeps the mode of its first creator (open(O_CREAT) semantics).

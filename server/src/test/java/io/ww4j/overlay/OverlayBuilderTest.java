@@ -342,4 +342,41 @@ class OverlayBuilderTest {
         assertEquals("x002\n", CpioRead.file(b.build(x2, OverlayBuilder.Context.RUNTIME, List.of("hostname", "hosts", "issue", "wwclient"),
                 true), "etc/hostname"));
     }
+
+    /**
+     * The host overlay renders for the server itself into a root directory: backups of replaced
+     * files (first version only), none for nobackup templates, nothing for aborted ones.
+     */
+    @Test
+    void hostOverlayWritesIntoTheServerRootWithBackups() throws Exception {
+        conf.dhcp.enabled = false;
+        conf.nfs.enabled = true;
+        WarewulfConf.ExportPath home = new WarewulfConf.ExportPath();
+        home.path = "/home";
+        conf.nfs.exportPaths.add(home);
+        OverlayBuilder b = new OverlayBuilder(conf, store, new MutableRegistry(cluster("hpc-site")));
+        Path root = tmp.resolve("serverroot");
+        Files.createDirectories(root.resolve("etc/dnsmasq.d"));
+        Files.writeString(root.resolve("etc/exports"), "old exports\n");
+        Files.writeString(root.resolve("etc/dnsmasq.d/ww4-hosts.conf"), "old dnsmasq\n");
+
+        List<Path> written = b.buildHost(root);
+        assertTrue(written.contains(root.resolve("etc/exports")) && written.contains(root.resolve("etc/hosts")), written.toString());
+        assertFalse(Files.exists(root.resolve("etc/dhcp/dhcpd.conf")), "abort(): DHCP is off");
+        String exports = Files.readString(root.resolve("etc/exports"));
+        assertTrue(exports.contains("/home 10.10.0.0/255.255.0.0(rw,sync,no_subtree_check)"), exports);
+        assertEquals("old exports\n", Files.readString(root.resolve("etc/exports.wwbackup")));
+        assertTrue(Files.readString(root.resolve("etc/dnsmasq.d/ww4-hosts.conf")).contains("c001"));
+        assertFalse(Files.exists(root.resolve("etc/dnsmasq.d/ww4-hosts.conf.wwbackup")), "nobackup");
+        assertTrue(Files.readString(root.resolve("etc/hosts")).contains(" c001 "), "every node in the server's hosts");
+        Path src = OverlayTestSupport.distributionOverlays().resolve("host/rootfs/etc/profile.d/ssh_setup.sh");
+        assertEquals(Files.readString(src), Files.readString(root.resolve("etc/profile.d/ssh_setup.sh")));
+
+        // Again: the backup keeps the first version, and nothing temporary is left behind.
+        b.buildHost(root);
+        assertEquals("old exports\n", Files.readString(root.resolve("etc/exports.wwbackup")));
+        try (var files = Files.walk(root)) {
+            assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp")), "no temp files");
+        }
+    }
 }
