@@ -1,5 +1,6 @@
 package io.ww4j.http;
 
+import io.ww4j.node.Addresses;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Collections;
@@ -150,36 +151,6 @@ public final class IpxeVars {
         if (!(a instanceof java.net.Inet6Address)) {
             return a == null ? s : a.getHostAddress();
         }
-        byte[] x = a.getAddress();
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((x[2 * i] & 0xff) << 8) | (x[2 * i + 1] & 0xff);
-        }
-        int best = -1;
-        int bestLen = 1; // Go compresses only runs of two or more zero groups
-        for (int i = 0; i < 8; i++) {
-            int j = i;
-            while (j < 8 && w[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLen) {
-                best = i;
-                bestLen = j - i;
-            }
-            i = Math.max(i, j);
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == best) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(w[i]));
-        }
-        return b.toString();
+        return Addresses.ipv6Text(a.getAddress());
     }
 }

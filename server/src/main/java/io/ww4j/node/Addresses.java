@@ -102,10 +102,14 @@ public final class Addresses {
         if (!(a instanceof Inet6Address)) {
             return "::ffff:" + a.getHostAddress(); // "::ffff:a.b.c.d" comes back as IPv4
         }
-        return canonical(a.getAddress());
+        return ipv6Text(a.getAddress());
     }
 
-    private static String canonical(byte[] b) {
+    /**
+     * Go's {@code net.IP.String()} of a 16-byte IPv6 address (RFC 5952): lower case, no leading
+     * zeros, the first longest run of two or more zero groups written as {@code ::}.
+     */
+    public static String ipv6Text(byte[] b) {
         int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             g[i] = (b[2 * i] & 0xFF) << 8 | b[2 * i + 1] & 0xFF;

@@ -1,6 +1,7 @@
 package io.ww4j.overlay;
 
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.node.Addresses;
 import io.ww4j.node.Node;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -394,41 +395,7 @@ public final class TemplateData {
         if (!(a instanceof Inet6Address)) {
             return a.getHostAddress();
         }
-        byte[] x = a.getAddress();
-        int[] w = new int[8];
-        for (int i = 0; i < 8; i++) {
-            w[i] = ((x[2 * i] & 0xff) << 8) | (x[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLen = 0;
-        for (int i = 0; i < 8;) {
-            if (w[i] == 0) {
-                int j = i;
-                while (j < 8 && w[j] == 0) {
-                    j++;
-                }
-                if (j - i > bestLen && j - i >= 2) {
-                    bestStart = i;
-                    bestLen = j - i;
-                }
-                i = j;
-            } else {
-                i++;
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                b.append("::");
-                i += bestLen - 1;
-                continue;
-            }
-            if (b.length() > 0 && b.charAt(b.length() - 1) != ':') {
-                b.append(':');
-            }
-            b.append(Integer.toHexString(w[i]));
-        }
-        return b.toString();
+        return Addresses.ipv6Text(a.getAddress());
     }
 
     static int maskBits(String mask) {
