@@ -111,7 +111,8 @@ public final class Template {
     }
 
     private static final ThreadLocal<StringBuilder[]> BUFFER = ThreadLocal.withInitial(() -> new StringBuilder[1]);
-    private static final int MAX_SPARE = 1 << 20;
+    /** Bigger buffers are dropped after use: a thread keeps at most this many chars around. */
+    private static final int MAX_SPARE = 1 << 16;
 
     private RenderResult run(Parser.Tree t, String templateName, Object data, StringBuilder buf) {
         RenderContext ctx = new RenderContext(buf);
