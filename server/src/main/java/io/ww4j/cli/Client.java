@@ -1,13 +1,8 @@
 package io.ww4j.cli;
 
-import io.ww4j.config.ConfigException;
-import io.ww4j.config.ConfigLoader;
-import io.ww4j.config.WarewulfConf;
 import io.ww4j.daemon.CommandRequest;
 import io.ww4j.daemon.ControlProtocol;
-import io.ww4j.daemon.DaemonContext;
 import io.ww4j.daemon.Terminal;
-import io.ww4j.daemon.Warewulfd;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -21,7 +16,6 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,9 +23,11 @@ import java.util.Map;
 
 /**
  * wwctl's process side. If warewulfd answers on its control socket the command line is sent
- * there and the output streamed back; otherwise the command runs in this process. This path
- * loads neither picocli's command tree nor the database nor logging when a daemon is
- * running, which keeps a forwarded command at the cost of a JVM start.
+ * there and the output streamed back; otherwise the command runs in this process
+ * ({@link InProcess}). This class uses the JDK and the control protocol only: a forwarded
+ * command loads neither the YAML parser nor picocli's command tree nor the database nor
+ * logging (bin/wwctl puts the ww4j jar first on the class path, so none of the other jars is
+ * even opened), which keeps it at the cost of a JVM start.
  */
 public final class Client {
     /** Set to 1 to never use the daemon (tests, benchmarks of the in-process mode). */
@@ -39,52 +35,35 @@ public final class Client {
 
     private Client() {}
 
-    /** Whether this JVM is wwctl itself (then daemon-side logging is silenced in-process). */
-    private static volatile boolean standalone;
+    /** Set once a command was answered by warewulfd (nothing of the in-process mode was started). */
+    private static volatile boolean forwarded;
+
+    static boolean forwarded() {
+        return forwarded;
+    }
 
     public static int run(String[] args) {
-        standalone = true;
+        InProcess.standalone = true;
         return run(args, System.getenv(), new LocalTerminal());
     }
 
     static int run(String[] args, Map<String, String> env, Terminal terminal) {
         Globals g = Globals.scan(args);
         if ("server".equals(g.command)) {
-            // Like upstream: `wwctl server` is warewulfd in the foreground.
-            List<String> daemonArgs = new ArrayList<>();
-            if (g.warewulfconf != null) {
-                daemonArgs.add("--warewulfconf");
-                daemonArgs.add(g.warewulfconf);
-            }
-            for (int i = g.commandIndex + 1; i < args.length; i++) {
-                if (!args[i].equals("--warewulfconf") && !args[i].startsWith("--warewulfconf=")) {
-                    daemonArgs.add(args[i]);
-                } else if (args[i].equals("--warewulfconf")) {
-                    i++;
-                }
-            }
-            if (g.debug) {
-                daemonArgs.add("--debug");
-            }
-            return Warewulfd.run(daemonArgs.toArray(String[]::new));
+            return InProcess.server(args, g);
         }
         trace(env, "start");
         if ("1".equals(env.get("WW4J_CDS_TRAINING"))) {
-            return CdsTraining.run();
+            return InProcess.train();
         }
-        String cwd = Path.of("").toAbsolutePath().toString();
-        Map<String, String> forwarded = new LinkedHashMap<>();
-        for (String name : ControlProtocol.FORWARDED_ENV) {
-            if (env.get(name) != null) {
-                forwarded.put(name, env.get(name));
-            }
-        }
-        CommandRequest request = new CommandRequest(Arrays.asList(args), cwd, forwarded, stdinIsTerminal());
+        CommandRequest request = new CommandRequest(Arrays.asList(args), Path.of("").toAbsolutePath().toString(),
+                forwardedEnv(env), stdinIsTerminal());
         boolean useDaemon = !"1".equals(env.get(NO_DAEMON_ENV)) && !runsOnThisTerminal(g, args);
-        Path confFile = ConfigLoader.locate(g.warewulfconf, env);
+        Path confFile = locate(g.warewulfconf, env);
         Path quick = null;
         if (useDaemon && !g.emptyconf) {
-            // Fast path: find the socket without a full YAML parse of warewulf.conf.
+            // Fast path: find the socket without a full YAML parse of warewulf.conf (and without
+            // loading the YAML parser, the command tree, the database or logging at all).
             quick = quickSocket(confFile);
             if (quick != null) {
                 Integer code = tryForward(quick, request, terminal, env);
@@ -93,20 +72,29 @@ public final class Client {
                 }
             }
         }
-        WarewulfConf conf;
-        try {
-            conf = g.emptyconf ? new WarewulfConf() : ConfigLoader.load(confFile);
-        } catch (ConfigException e) {
-            return fail(terminal, e.getMessage());
-        }
-        trace(env, "config read");
-        if (useDaemon && !conf.controlSocket().toAbsolutePath().normalize().equals(quick)) {
-            Integer code = tryForward(conf.controlSocket(), request, terminal, env);
-            if (code != null) {
-                return code;
+        return InProcess.run(request, g, confFile, useDaemon, quick, terminal, env);
+    }
+
+    private static Map<String, String> forwardedEnv(Map<String, String> env) {
+        Map<String, String> forwarded = new LinkedHashMap<>();
+        for (String name : ControlProtocol.FORWARDED_ENV) {
+            if (env.get(name) != null) {
+                forwarded.put(name, env.get(name));
             }
         }
-        return inProcess(request, conf, terminal, g.debug);
+        return forwarded;
+    }
+
+    /**
+     * warewulf.conf's location: the flag, then $WAREWULFCONF, then the default (as
+     * {@code ConfigLoader.locate}, which this path does not load: it drags in the YAML parser).
+     */
+    static Path locate(String option, Map<String, String> env) {
+        if (option != null && !option.isEmpty()) {
+            return Path.of(option);
+        }
+        String fromEnv = env.get("WAREWULFCONF");
+        return fromEnv != null && !fromEnv.isEmpty() ? Path.of(fromEnv) : Path.of("/etc/warewulf/warewulf.conf");
     }
 
     /** {@code image exec/shell} run a command on the user's terminal: always in this process. */
@@ -116,19 +104,13 @@ public final class Client {
                 && java.util.Set.of("exec", "shell", "chroot").contains(args[g.commandIndex + 1]);
     }
 
-    static int inProcess(CommandRequest request, WarewulfConf conf, Terminal terminal, boolean debug) {
-        // The daemon's log lines would differ between the two modes; in-process they are off
-        // unless --debug asks for them.
-        if (standalone) {
-            io.ww4j.daemon.Logging.setQuiet(!debug);
-        }
-        try (DaemonContext context = new DaemonContext(conf, false)) {
-            return new Commands().run(request, terminal, context);
-        }
+    /** Runs a command in this JVM against {@code conf} (the mode without a daemon). */
+    static int inProcess(CommandRequest request, io.ww4j.config.WarewulfConf conf, Terminal terminal, boolean debug) {
+        return InProcess.inProcess(request, conf, terminal, debug);
     }
 
     /** Forwards to the daemon at {@code socket}; null when no daemon answers there. */
-    private static Integer tryForward(Path socket, CommandRequest request, Terminal terminal, Map<String, String> env) {
+    static Integer tryForward(Path socket, CommandRequest request, Terminal terminal, Map<String, String> env) {
         SocketChannel channel = connect(socket);
         if (channel == null) {
             return null;
@@ -136,6 +118,7 @@ public final class Client {
         trace(env, "connected");
         try (channel) {
             int code = forward(channel, request, terminal, env);
+            forwarded = true;
             trace(env, "done");
             return code;
         } catch (IOException e) {
@@ -201,6 +184,7 @@ public final class Client {
         if (!Files.exists(socket)) {
             return null;
         }
+        fastSelectorProvider();
         try {
             SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
             ch.connect(UnixDomainSocketAddress.of(socket));
@@ -215,12 +199,18 @@ public final class Client {
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel)));
         DataInputStream in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(channel), 1 << 16));
         ControlProtocol.write(out, ControlProtocol.REQUEST, ControlProtocol.encodeRequest(request));
+        trace(env, "request sent");
+        boolean first = true;
         var stdout = terminal.stdout();
         var stderr = terminal.stderr();
         while (true) {
             ControlProtocol.Frame f;
             try {
                 f = ControlProtocol.read(in);
+                if (first) {
+                    trace(env, "first answer");
+                    first = false;
+                }
             } catch (EOFException e) {
                 stdout.flush();
                 return fail(terminal, "warewulfd closed the connection before the command finished");
@@ -264,11 +254,31 @@ public final class Client {
         }
     }
 
-    /** WW4J_TRACE=1: milliseconds since JVM start at each step, on stderr (for tuning start-up). */
+    /**
+     * The first channel asks {@code SelectorProvider.provider()}, which looks for a provider
+     * service file in every jar on the class path (all of them opened: ~100 ms of a ~200 ms
+     * client) before it takes the platform default. Naming the default up front skips the scan.
+     */
+    private static void fastSelectorProvider() {
+        String property = "java.nio.channels.spi.SelectorProvider";
+        String linuxDefault = "sun.nio.ch.EPollSelectorProvider";
+        if (System.getProperty(property) != null) {
+            return;
+        }
+        try {
+            Class.forName(linuxDefault, false, null);
+            System.setProperty(property, linuxDefault);
+        } catch (ClassNotFoundException | LinkageError e) {
+            // not Linux/OpenJDK: the scan it is
+        }
+    }
+
+    private static final long T0 = System.nanoTime();
+
+    /** WW4J_TRACE=1: milliseconds since the client's main started, at each step, on stderr (for tuning start-up). */
     private static void trace(Map<String, String> env, String step) {
         if ("1".equals(env.get("WW4J_TRACE"))) {
-            long start = ProcessHandle.current().info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L);
-            System.err.println("wwctl trace: " + step + " at " + (System.currentTimeMillis() - start) + " ms");
+            System.err.printf("wwctl trace: %s at %.1f ms%n", step, (System.nanoTime() - T0) / 1e6);
         }
     }
 
@@ -281,7 +291,7 @@ public final class Client {
         }
     }
 
-    private static int fail(Terminal terminal, String message) {
+    static int fail(Terminal terminal, String message) {
         try {
             terminal.stderr().write(("ERROR: " + message + "\n").getBytes(StandardCharsets.UTF_8));
             terminal.stderr().flush();

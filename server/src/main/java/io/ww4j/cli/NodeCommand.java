@@ -146,30 +146,30 @@ final class NodeCommand extends WwCommand {
                     throw new CliException("No match for node: " + String.join(",", patterns));
                 }
             }
-            Map<String, List<String>> changes = new LinkedHashMap<>();
-            for (String id : ids) {
-                Node n = raw.get(id).copy();
-                edit(n);
-                changes.put(id, ChangeSummary.diff(raw.get(id), n));
-            }
-            return confirmAndApply(s, db, ids, changes, yes, "node(s)", tx -> {
-                for (String id : ids) {
-                    if (tx.node(id).isPresent()) {
-                        edit(tx.editNode(id));
-                    }
-                }
-            });
+            return previewAndApply(s, db, ids, true, yes, this::edit);
         }
 
-        private void edit(Node n) {
+        private void edit(io.ww4j.node.Profile n) {
             flags.apply(n, nodeOnly, 0);
             FieldFlags.applyDeletes(n, deletes, flags.netname, flags.diskName);
         }
     }
 
-    /** Shared by node/profile set and unset: summary, prompt (or -y), commit. */
-    static int confirmAndApply(Session s, NodeDb db, List<String> ids, Map<String, List<String>> changes, boolean yes,
-                               String what, java.util.function.Consumer<Tx> edit) {
+    /**
+     * Shared by node/profile set and unset: {@code edit} applied to a copy of each record for
+     * the change summary, then the prompt (or -y), then applied again to the stored records in
+     * one transaction (records deleted meanwhile are skipped).
+     */
+    static int previewAndApply(Session s, NodeDb db, List<String> ids, boolean nodes, boolean yes,
+                               java.util.function.Consumer<io.ww4j.node.Profile> edit) {
+        NodesConf raw = db.raw();
+        Map<String, List<String>> changes = new LinkedHashMap<>();
+        for (String id : ids) {
+            io.ww4j.node.Profile before = nodes ? raw.nodes.get(id) : raw.profiles.get(id);
+            io.ww4j.node.Profile after = before.copy();
+            edit.accept(after);
+            changes.put(id, ChangeSummary.diff(before, after));
+        }
         String summary = ChangeSummary.render(changes);
         if (summary.isEmpty()) {
             s.info("No changes to apply.");
@@ -180,11 +180,19 @@ final class NodeCommand extends WwCommand {
             s.out().print("Applying following changes:\n\n" + summary);
         } else {
             s.out().print(summary + "\n");
-            if (!s.confirm("Apply these changes to " + changed + " " + what + "?")) {
+            if (!s.confirm("Apply these changes to " + changed + " " + (nodes ? "node(s)" : "profile(s)") + "?")) {
                 return 0;
             }
         }
-        db.update(edit);
+        db.update(tx -> {
+            for (String id : ids) {
+                if (nodes && tx.node(id).isPresent()) {
+                    edit.accept(tx.editNode(id));
+                } else if (!nodes && tx.profile(id).isPresent()) {
+                    edit.accept(tx.editProfile(id));
+                }
+            }
+        });
         return 0;
     }
 
@@ -220,20 +228,7 @@ final class NodeCommand extends WwCommand {
             if (!unknown.isEmpty() && !force) {
                 throw new CliException("node not found: " + unknown.get(0));
             }
-            Map<String, List<String>> changes = new LinkedHashMap<>();
-            for (String id : ids) {
-                Node n = raw.get(id).copy();
-                flags.apply(n, f, no);
-                changes.put(id, ChangeSummary.diff(raw.get(id), n));
-            }
-            int rc = confirmAndApply(s, db, ids, changes, yes, "node(s)", tx -> {
-                for (String id : ids) {
-                    if (tx.node(id).isPresent()) {
-                        flags.apply(tx.editNode(id), f, no);
-                    }
-                }
-            });
-            return rc;
+            return previewAndApply(s, db, ids, true, yes, n -> flags.apply(n, f, no));
         }
     }
 

@@ -26,9 +26,14 @@ final class NodeDb {
         return new NodeDb(store(s));
     }
 
-    /** The node database of this invocation: the daemon's own, or opened in-process (first-start import included). */
+    /**
+     * The node database of this invocation: the daemon's own, or opened in-process (first-start
+     * import included). In-process the rows are read over plain JDBC: a Hibernate boot per
+     * command would cost more than the command.
+     */
     static NodeStore store(Session s) {
-        return s.context().component(NodeStore.class, () -> NodeStore.openForDaemon(s.conf()));
+        boolean daemon = s.context().isDaemon();
+        return s.context().component(NodeStore.class, () -> NodeStore.openForDaemon(s.conf(), daemon));
     }
 
     NodeStore store() {

@@ -87,19 +87,7 @@ final class ProfileCommand extends WwCommand {
             flags.validate(null);
             NodeCommand.checkProfiles(flags, db.raw());
             List<String> ids = existing(names, db.raw().profiles);
-            Map<String, List<String>> changes = new LinkedHashMap<>();
-            for (String id : ids) {
-                Profile p = db.raw().profiles.get(id).copy();
-                edit(p);
-                changes.put(id, ChangeSummary.diff(db.raw().profiles.get(id), p));
-            }
-            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", tx -> {
-                for (String id : ids) {
-                    if (tx.profile(id).isPresent()) {
-                        edit(tx.editProfile(id));
-                    }
-                }
-            });
+            return NodeCommand.previewAndApply(s, db, ids, false, yes, this::edit);
         }
 
         private void edit(Profile p) {
@@ -129,19 +117,7 @@ final class ProfileCommand extends WwCommand {
             FieldFlags f = flags.toFieldFlags();
             List<String> ids = force ? names.stream().filter(db.raw().profiles::containsKey).toList()
                     : existing(names, db.raw().profiles);
-            Map<String, List<String>> changes = new LinkedHashMap<>();
-            for (String id : ids) {
-                Profile p = db.raw().profiles.get(id).copy();
-                flags.apply(p, f, null);
-                changes.put(id, ChangeSummary.diff(db.raw().profiles.get(id), p));
-            }
-            return NodeCommand.confirmAndApply(s, db, ids, changes, yes, "profile(s)", tx -> {
-                for (String id : ids) {
-                    if (tx.profile(id).isPresent()) {
-                        flags.apply(tx.editProfile(id), f, null);
-                    }
-                }
-            });
+            return NodeCommand.previewAndApply(s, db, ids, false, yes, p -> flags.apply(p, f, null));
         }
     }
 

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.sql.SQLException;
 import java.util.Map;
@@ -44,6 +45,15 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
 
     /** Opens (creating and migrating if needed) the database {@code conf} names. */
     public static NodeStore open(WarewulfConf conf) {
+        return open(conf, true);
+    }
+
+    /**
+     * Opens the database {@code conf} names; with {@code mapped == false} the rows are read
+     * over plain JDBC and Hibernate is never booted (wwctl's in-process mode: one command, one
+     * JVM, where the Hibernate boot is most of the cost). Same schema, migrations and writes.
+     */
+    public static NodeStore open(WarewulfConf conf, boolean mapped) {
         if (conf.database.url.isEmpty()) {
             try {
                 Files.createDirectories(conf.stateDir());
@@ -51,11 +61,16 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
                 throw new NodesConfException("cannot create " + conf.stateDir() + ": " + e.getMessage(), e);
             }
         }
-        return open(conf.databaseUrl());
+        return open(conf.databaseUrl(), mapped);
     }
 
     /** Opens the database at a JDBC URL (H2). */
     public static NodeStore open(String jdbcUrl) {
+        return open(jdbcUrl, true);
+    }
+
+    /** Opens the database at a JDBC URL (H2); see {@link #open(WarewulfConf, boolean)} for {@code mapped}. */
+    public static NodeStore open(String jdbcUrl, boolean mapped) {
         JdbcConnectionPool pool = JdbcConnectionPool.create(jdbcUrl, "sa", "");
         pool.setMaxConnections(4);
         SessionFactory sf = null;
@@ -65,9 +80,16 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
                 Migrations.migrate(c);
             }
             long t1 = System.nanoTime();
-            sf = buildSessionFactory(pool);
-            long t2 = System.nanoTime();
-            NodesConf loaded = load(sf);
+            NodesConf loaded;
+            long t2;
+            if (mapped) {
+                sf = buildSessionFactory(pool);
+                t2 = System.nanoTime();
+                loaded = load(sf);
+            } else {
+                t2 = System.nanoTime();
+                loaded = loadJdbc(pool);
+            }
             long t3 = System.nanoTime();
             log.info("node database {}: {} nodes, {} profiles", jdbcUrl, loaded.nodes.size(), loaded.profiles.size());
             log.debug("opened in {} ms: h2+migrations {} ms, hibernate {} ms, load {} ms", (t3 - t0) / 1_000_000,
@@ -88,7 +110,12 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
      * profiles and {@code <sysconfdir>/warewulf/nodes.conf} exists, imports that file (logged).
      */
     public static NodeStore openForDaemon(WarewulfConf conf) {
-        NodeStore store = open(conf);
+        return openForDaemon(conf, true);
+    }
+
+    /** {@link #openForDaemon(WarewulfConf)}, with {@code mapped} as in {@link #open(WarewulfConf, boolean)}. */
+    public static NodeStore openForDaemon(WarewulfConf conf, boolean mapped) {
+        NodeStore store = open(conf, mapped);
         try {
             store.importIfEmpty(conf.nodesConf());
         } catch (RuntimeException e) {
@@ -159,6 +186,24 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
                 c.nodes.put(r.id, NodesConfReader.parseNode(r.body, r.id));
             }
         });
+        return c;
+    }
+
+    /** {@link #load} without Hibernate: the same rows over plain JDBC. */
+    private static NodesConf loadJdbc(JdbcConnectionPool pool) throws SQLException {
+        NodesConf c = new NodesConf();
+        try (Connection conn = pool.getConnection(); Statement st = conn.createStatement()) {
+            try (ResultSet rs = st.executeQuery("SELECT id, body FROM ww4j_profile")) {
+                while (rs.next()) {
+                    c.profiles.put(rs.getString(1), NodesConfReader.parseProfile(rs.getString(2), rs.getString(1)));
+                }
+            }
+            try (ResultSet rs = st.executeQuery("SELECT id, body FROM ww4j_node")) {
+                while (rs.next()) {
+                    c.nodes.put(rs.getString(1), NodesConfReader.parseNode(rs.getString(2), rs.getString(1)));
+                }
+            }
+        }
         return c;
     }
 
@@ -319,7 +364,9 @@ public final class NodeStore extends InMemoryRegistry implements AutoCloseable {
                 return;
             }
             closed = true;
-            sessions.close();
+            if (sessions != null) {
+                sessions.close();
+            }
             pool.dispose();
         }
     }

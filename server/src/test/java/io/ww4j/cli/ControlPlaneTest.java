@@ -139,6 +139,29 @@ class ControlPlaneTest {
             assertEquals(h.inProcess("version"), viaSocket);
             Harness.Result bad = h.process("", "--nope");
             assertEquals(new Harness.Result(255, "", "ERROR: unknown flag: --nope\n"), bad);
+            // a write and a list through the socket (the client ends with Runtime.halt: all output must be there)
+            assertEquals(0, h.process("", "node", "add", "p[1-3]").code());
+            Harness.Result set = h.process("", "node", "set", "p2", "--comment", "from a process", "--yes");
+            assertEquals(0, set.code(), set.all());
+            assertTrue(set.out().contains("from a process"), set.out());
+            Harness.Result list = h.process("", "node", "list", "-a", "p2");
+            assertEquals(h.viaDaemon("node", "list", "-a", "p2"), list);
+            assertTrue(list.out().contains("from a process"), list.out());
+        }
+    }
+
+    /** A real wwctl process with no daemon: the in-process path (JDBC store, no Logback) prints the same. */
+    @Test
+    void separateProcessWithoutDaemonRunsInProcess() throws Exception {
+        try (Harness h = new Harness(tmp)) {
+            assertEquals(0, h.process("", "node", "add", "q[1-2]", "--ipaddr", "10.9.0.1").code());
+            Harness.Result set = h.process("", "node", "set", "q1", "--comment", "offline", "--yes");
+            assertEquals(0, set.code(), set.all());
+            Harness.Result list = h.process("", "node", "list", "-a");
+            assertEquals(h.inProcess("node", "list", "-a"), list);
+            assertTrue(list.out().contains("offline"), list.out());
+            assertTrue(list.out().contains("10.9.0.2"), list.out());
+            assertEquals("", list.err());
         }
     }
 }

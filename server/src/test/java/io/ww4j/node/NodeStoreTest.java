@@ -30,6 +30,26 @@ class NodeStoreTest {
         return NodesConfReader.read(Path.of("..", "nodes", "demo", "nodes.conf"));
     }
 
+    /** wwctl's in-process open (rows over plain JDBC, no Hibernate) sees and writes the same data. */
+    @Test
+    void openWithoutHibernateReadsAndWritesTheSameDatabase() {
+        String written;
+        try (NodeStore mapped = NodeStore.open(url("light"), true)) {
+            mapped.importConf(demo(), false);
+            written = mapped.exportConf();
+        }
+        try (NodeStore light = NodeStore.open(url("light"), false)) {
+            assertEquals(written, light.exportConf());
+            assertEquals(demo().nodes.keySet(), light.raw().nodes.keySet());
+            light.update(tx -> tx.editNode(demo().nodes.keySet().iterator().next()).comment = "via jdbc");
+            written = light.exportConf();
+        }
+        try (NodeStore mapped = NodeStore.open(url("light"), true)) {
+            assertEquals(written, mapped.exportConf());
+            assertTrue(mapped.exportConf().contains("via jdbc"));
+        }
+    }
+
     @Test
     void everyExampleRoundTripsThroughTwoDatabases() throws Exception {
         int i = 0;
