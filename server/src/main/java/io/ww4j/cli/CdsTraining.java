@@ -44,7 +44,7 @@ final class CdsTraining {
             try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 ch.isOpen();
             }
-            new CommandLine(new Wwctl(null)).getSubcommands();
+            Wwctl.commandLine(null).getSubcommands();
             new Table("A", "B").row("x", "").render();
             inProcess();
         } catch (IOException | RuntimeException e) {

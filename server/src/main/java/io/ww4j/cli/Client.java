@@ -308,6 +308,8 @@ public final class Client {
         boolean debug;
         String command;
         int commandIndex = -1;
+        /** The word after the command, when it looks like a subcommand (not an option). */
+        String subcommand;
 
         static Globals scan(String[] args) {
             Globals g = new Globals();
@@ -329,6 +331,9 @@ public final class Client {
                 } else if (g.command == null && !a.startsWith("-")) {
                     g.command = a;
                     g.commandIndex = i;
+                    if (i + 1 < args.length && !args[i + 1].startsWith("-")) {
+                        g.subcommand = args[i + 1];
+                    }
                 }
             }
             return g;

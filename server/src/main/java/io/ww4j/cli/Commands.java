@@ -28,8 +28,9 @@ public final class Commands implements CommandHandler {
 
     /** Parses and runs {@code argv}; never throws; returns the exit code. */
     public static int execute(List<String> argv, Session session) {
-        Wwctl root = new Wwctl(session);
-        CommandLine cl = new CommandLine(root);
+        Client.Globals g = Client.Globals.scan(argv.toArray(String[]::new));
+        CommandLine cl = Wwctl.commandLine(session, g.command, g.subcommand);
+        Wwctl root = cl.getCommand();
         PrintWriter out = new PrintWriter(session.out(), true);
         PrintWriter err = new PrintWriter(session.err(), true);
         cl.setOut(out);

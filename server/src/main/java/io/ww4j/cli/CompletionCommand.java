@@ -16,7 +16,7 @@ final class CompletionCommand extends WwCommand {
         if (!shell.equals("bash") && !shell.equals("zsh")) {
             throw new CliException("unsupported shell \"" + shell + "\": use bash or zsh");
         }
-        CommandLine tree = new CommandLine(new Wwctl(session()));
+        CommandLine tree = Wwctl.commandLine(session());
         String script = AutoComplete.bash("wwctl", tree);
         if (shell.equals("zsh")) {
             // The generated script runs in zsh through bashcompinit.

@@ -27,19 +27,20 @@ import picocli.CommandLine.Parameters;
 /** {@code wwctl node ...} (spec §2.2). */
 @Command(name = "node", aliases = "nodes", description = "Node management",
         footer = "All node ranges can use brackets to identify node ranges. For example, n00[00-4].cluster[0-1] "
-                + "would expand to n0000.cluster0, n0001.cluster0, ... n0004.cluster1.",
-        subcommands = {
-                NodeCommand.Add.class,
-                NodeCommand.Set.class,
-                NodeCommand.Unset.class,
-                NodeCommand.ListCmd.class,
-                NodeCommand.Delete.class,
-                NodeCommand.Edit.class,
-                NodeCommand.Export.class,
-                NodeCommand.Import.class,
-                NodeCommand.Status.class,
-        })
+                + "would expand to n0000.cluster0, n0001.cluster0, ... n0004.cluster1.")
 final class NodeCommand extends WwCommand {
+    /** The subcommands, added by {@link Wwctl#commandLine} (only the one a command line names). */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            NodeCommand.Add.class,
+            NodeCommand.Set.class,
+            NodeCommand.Unset.class,
+            NodeCommand.ListCmd.class,
+            NodeCommand.Delete.class,
+            NodeCommand.Edit.class,
+            NodeCommand.Export.class,
+            NodeCommand.Import.class,
+            NodeCommand.Status.class);
+
     @Override
     protected int run() {
         Commands.usage(spec, session());

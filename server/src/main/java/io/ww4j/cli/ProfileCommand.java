@@ -12,16 +12,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code wwctl profile ...} (spec §2.3). Profile names are plain (no hostlist). */
-@Command(name = "profile", description = "Node profile management",
-        subcommands = {
-                ProfileCommand.Add.class,
-                ProfileCommand.Set.class,
-                ProfileCommand.Unset.class,
-                ProfileCommand.ListCmd.class,
-                ProfileCommand.Delete.class,
-                ProfileCommand.Edit.class,
-        })
+@Command(name = "profile", description = "Node profile management")
 final class ProfileCommand extends WwCommand {
+    /** The subcommands, added by {@link Wwctl#commandLine} (only the one a command line names). */
+    static final java.util.List<Class<?>> SUBCOMMANDS = java.util.List.of(
+            ProfileCommand.Add.class,
+            ProfileCommand.Set.class,
+            ProfileCommand.Unset.class,
+            ProfileCommand.ListCmd.class,
+            ProfileCommand.Delete.class,
+            ProfileCommand.Edit.class);
+
     @Override
     protected int run() {
         Commands.usage(spec, session());

@@ -1,0 +1,367 @@
+package io.ww4j.cli;
+
+import io.ww4j.archive.AtomicFile;
+import io.ww4j.config.WarewulfConf;
+import io.ww4j.dhcp.DhcpSettings;
+import io.ww4j.overlay.OverlayBuilder;
+import io.ww4j.overlay.OverlayException;
+import io.ww4j.template.RenderResult;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code wwctl configure} (spec §2.7). warewulfd serves DHCP and TFTP itself, so {@code dhcp} and
+ * {@code tftp} check the configuration and say what will be served instead of rendering a
+ * dhcpd/dnsmasq configuration or copying iPXE binaries and restarting services. {@code nfs},
+ * {@code hostfile}, {@code ssh} and {@code warewulfd} do what upstream does.
+ */
+@Command(name = "configure", description = "Manage system services",
+        subcommands = {
+                ConfigureCommand.Dhcp.class,
+                ConfigureCommand.Tftp.class,
+                ConfigureCommand.Nfs.class,
+                ConfigureCommand.Ssh.class,
+                ConfigureCommand.Hostfile.class,
+                ConfigureCommand.Warewulfd.class,
+        })
+final class ConfigureCommand extends WwCommand {
+    @Option(names = {"-a", "--all"}, description = "Configure all services")
+    boolean all;
+
+    /** ww4j: where nfs and hostfile write (a chroot or image); below another root no service is restarted. */
+    @Option(names = "--root", hidden = true, defaultValue = "/", paramLabel = "DIR")
+    String root;
+
+    @Override
+    protected int run() throws Exception {
+        Session s = session();
+        if (!all) {
+            Commands.usage(spec, s);
+            return 0;
+        }
+        Path r = s.resolve(root);
+        // Upstream's order (tls only when enabled: ww4j reads its TLS files, see README).
+        warewulfd(s, r);
+        tftp(s);
+        dhcp(s);
+        nfs(s, r);
+        ssh(s, s.conf().ssh.keyTypes);
+        hostfile(s, r);
+        return 0;
+    }
+
+    /** Base of the subcommands: the parent's hidden --root, also accepted after the subcommand. */
+    abstract static class Sub extends WwCommand {
+        @Option(names = "--root", hidden = true, paramLabel = "DIR")
+        String root;
+
+        Path root() {
+            ConfigureCommand parent = (ConfigureCommand) spec.parent().userObject();
+            return session().resolve(root != null ? root : parent.root);
+        }
+    }
+
+    @Command(name = "dhcp", description = "Check the DHCP settings (DHCP is built into warewulfd)")
+    static final class Dhcp extends Sub {
+        @Override
+        protected int run() {
+            dhcp(session());
+            return 0;
+        }
+    }
+
+    @Command(name = "tftp", description = "Check the TFTP settings (TFTP is built into warewulfd)")
+    static final class Tftp extends Sub {
+        @Option(names = {"-s", "--show"}, description = "Show configuration (unused, as upstream)")
+        boolean show;
+
+        @Override
+        protected int run() throws IOException {
+            tftp(session());
+            return 0;
+        }
+    }
+
+    @Command(name = "nfs", description = "Write /etc/exports from the host overlay and restart the NFS server")
+    static final class Nfs extends Sub {
+        @Override
+        protected int run() throws Exception {
+            nfs(session(), root());
+            return 0;
+        }
+    }
+
+    @Command(name = "ssh", description = "Create the cluster's SSH host keys and the user's key")
+    static final class Ssh extends Sub {
+        @Option(names = {"-t", "--keytypes"}, split = ",", paramLabel = "TYPE",
+                description = "SSH key types to create (default: warewulf.conf ssh.key types)")
+        List<String> keyTypes;
+
+        @Override
+        protected int run() throws Exception {
+            ssh(session(), keyTypes != null && !keyTypes.isEmpty() ? keyTypes : session().conf().ssh.keyTypes);
+            return 0;
+        }
+    }
+
+    @Command(name = "hostfile", description = "Write /etc/hosts from the host overlay")
+    static final class Hostfile extends Sub {
+        @Override
+        protected int run() throws Exception {
+            hostfile(session(), root());
+            return 0;
+        }
+    }
+
+    @Command(name = "warewulfd", description = "Restart and enable warewulfd (when it runs under systemd)")
+    static final class Warewulfd extends Sub {
+        @Override
+        protected int run() throws Exception {
+            warewulfd(session(), root());
+            return 0;
+        }
+    }
+
+    // ---- the steps ----
+
+    static void dhcp(Session s) {
+        WarewulfConf c = s.conf();
+        DhcpSettings d;
+        try {
+            d = DhcpSettings.from(c);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("dhcp: " + e.getMessage());
+        }
+        if (d.mode() == DhcpSettings.Mode.OFF) {
+            s.info("dhcp: disabled in warewulf.conf; warewulfd answers no DHCP requests (use your own DHCP server)");
+            return;
+        }
+        if (d.mode() == DhcpSettings.Mode.SERVER) {
+            if (d.serverIp() == null || d.netmask() == null) {
+                throw new CliException("dhcp: ipaddr and netmask must be set in warewulf.conf to serve DHCP");
+            }
+            if (d.rangeStart() != null) {
+                int net = ip(d.serverIp()) & ip(d.netmask());
+                for (Inet4Address a : List.of(d.rangeStart(), d.rangeEnd())) {
+                    if ((ip(a) & ip(d.netmask())) != net) {
+                        throw new CliException("dhcp: range address " + a.getHostAddress() + " is not in the network "
+                                + int2ip(net) + "/" + d.netmask().getHostAddress()
+                                + " of ipaddr " + d.serverIp().getHostAddress());
+                    }
+                }
+                if (Integer.compareUnsigned(ip(d.serverIp()), ip(d.rangeStart())) >= 0
+                        && Integer.compareUnsigned(ip(d.serverIp()), ip(d.rangeEnd())) <= 0) {
+                    s.warn("dhcp: the server's own address %s lies inside the dynamic range", d.serverIp().getHostAddress());
+                }
+            }
+        }
+        s.info("dhcp: built into warewulfd (mode %s): no dhcpd or dnsmasq configuration is written and no service restarted",
+                d.mode().name().toLowerCase(java.util.Locale.ROOT));
+        if (d.mode() == DhcpSettings.Mode.SERVER) {
+            s.info("dhcp: server %s, netmask %s, %s, lease time %d s, port %d", d.serverIp().getHostAddress(),
+                    d.netmask().getHostAddress(), d.rangeStart() == null ? "no dynamic range (known nodes only)"
+                            : "dynamic range " + d.rangeStart().getHostAddress() + "-" + d.rangeEnd().getHostAddress(),
+                    d.leaseTime(), d.port());
+        }
+        if (!d.interfaces().isEmpty()) {
+            s.info("dhcp: interfaces %s", String.join(",", d.interfaces()));
+        }
+    }
+
+    private static int ip(Inet4Address a) {
+        byte[] b = a.getAddress();
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
+    }
+
+    private static String int2ip(int v) {
+        return (v >>> 24) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff) + "." + (v & 0xff);
+    }
+
+    static void tftp(Session s) throws IOException {
+        WarewulfConf c = s.conf();
+        if (!c.tftp.enabled) {
+            s.info("tftp: disabled in warewulf.conf; warewulfd serves no TFTP");
+            return;
+        }
+        Path root = Path.of(c.tftp.tftproot);
+        Files.createDirectories(root);
+        s.info("tftp: built into warewulfd (port %d), serving %s and a virtual warewulf/ directory: nothing is copied",
+                c.tftp.port, root);
+        if (c.warewulf.grubboot) {
+            s.info("tftp: warewulf.grubboot is set: warewulf/shim.efi and warewulf/grub.efi come from the host's shim and GRUB");
+        }
+        int missing = 0;
+        for (var e : c.tftp.ipxe.entrySet()) {
+            Path p = Path.of(e.getValue()).isAbsolute() ? Path.of(e.getValue()) : Path.of(c.paths.ipxesource).resolve(e.getValue());
+            String served = "warewulf/" + p.getFileName();
+            if (Files.isRegularFile(root.resolve(served))) {
+                s.info("tftp: arch %s: %s (a real file under the root)", e.getKey(), served);
+            } else if (Files.isRegularFile(p)) {
+                s.info("tftp: arch %s: %s from %s", e.getKey(), served, p);
+            } else {
+                s.warn("tftp: arch %s: %s is missing (install iPXE or set paths.ipxesource)", e.getKey(), p);
+                missing++;
+            }
+        }
+        if (missing > 0) {
+            s.warn("tftp: %d iPXE binar%s missing: those clients cannot boot", missing, missing == 1 ? "y is" : "ies are");
+        }
+    }
+
+    static void nfs(Session s, Path root) throws IOException, InterruptedException {
+        WarewulfConf c = s.conf();
+        if (!c.nfs.enabled) {
+            s.info("nfs: disabled in warewulf.conf; nothing to do");
+            return;
+        }
+        writeHostFile(s, root, "etc/exports");
+        if (isSystemRoot(root)) {
+            restart(s, c.nfs.systemdName.isBlank() ? "nfs-server" : c.nfs.systemdName);
+        }
+    }
+
+    static void hostfile(Session s, Path root) throws IOException {
+        writeHostFile(s, root, "etc/hosts");
+    }
+
+    /** Renders {@code host:/<file>.ww} for the server itself and writes it below {@code root} (atomic; backup first if the template asks). */
+    private static void writeHostFile(Session s, Path root, String file) throws IOException {
+        OverlayBuilder.Shown shown;
+        try {
+            shown = OverlayBuilding.builder(s, OverlayBuilding.registry(s)).renderFile(hostName(), "host", file);
+        } catch (OverlayException e) {
+            throw new CliException(e.getMessage());
+        }
+        RenderResult r = shown.result();
+        Path target = root.resolve(file);
+        if (r.aborted()) {
+            s.info("%s: the template chose not to write it", target);
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        if (r.backup() && Files.isRegularFile(target)) {
+            Path backup = target.resolveSibling(target.getFileName() + ".wwbackup");
+            if (!Files.exists(backup)) {
+                Files.copy(target, backup, StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        AtomicFile.write(target, r.text().getBytes(StandardCharsets.UTF_8), AtomicFile.RW_R_R);
+        s.info("Wrote %s", target);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
+    static void ssh(Session s, List<String> keyTypes) throws IOException, InterruptedException {
+        if (keyTypes.isEmpty()) {
+            throw new CliException("ssh: no key types (warewulf.conf ssh.key types is empty)");
+        }
+        if (isRoot()) {
+            Path keys = s.conf().sysconfDir().resolve("keys");
+            Files.createDirectories(keys);
+            for (String type : keyTypes) {
+                Path key = keys.resolve("ssh_host_" + type + "_key");
+                if (Files.exists(key)) {
+                    s.verbose("ssh: %s exists", key);
+                    continue;
+                }
+                keygen(s, type, key, "");
+                s.info("Created %s", key);
+            }
+        }
+        String home = s.env("HOME");
+        if (home == null || home.isBlank()) {
+            s.warn("ssh: HOME is not set: no user key created");
+            return;
+        }
+        Path ssh = Path.of(home, ".ssh");
+        Files.createDirectories(ssh);
+        Path key = ssh.resolve("id_" + keyTypes.get(0));
+        if (!Files.exists(key)) {
+            keygen(s, keyTypes.get(0), key, "");
+            s.info("Created %s", key);
+        }
+        Path authorized = ssh.resolve("authorized_keys");
+        if (!Files.exists(authorized)) {
+            AtomicFile.write(authorized, Files.readAllBytes(key.resolveSibling(key.getFileName() + ".pub")), AtomicFile.RW_______);
+            s.info("Created %s", authorized);
+        }
+    }
+
+    private static void keygen(Session s, String type, Path key, String passphrase) throws IOException, InterruptedException {
+        run(s, List.of("ssh-keygen", "-q", "-t", type, "-N", passphrase, "-f", key.toString()), "ssh-keygen");
+    }
+
+    static void warewulfd(Session s, Path root) throws IOException, InterruptedException {
+        if (s.inDaemon()) {
+            s.info("warewulfd: running (pid %d) and serving this command; restart it with your service manager "
+                    + "(systemctl restart warewulfd) or reload it with kill -HUP", ProcessHandle.current().pid());
+            return;
+        }
+        if (!isSystemRoot(root)) {
+            s.info("warewulfd: not restarted (--root %s)", root);
+            return;
+        }
+        String name = s.conf().warewulf.systemdName.isBlank() ? "warewulfd" : s.conf().warewulf.systemdName;
+        restart(s, name);
+    }
+
+    private static boolean isSystemRoot(Path root) {
+        return root.toAbsolutePath().normalize().equals(Path.of("/"));
+    }
+
+    /** As upstream: {@code systemctl restart NAME}, then {@code systemctl enable NAME}. */
+    private static void restart(Session s, String unit) throws IOException, InterruptedException {
+        run(s, List.of("systemctl", "restart", unit), "systemctl");
+        run(s, List.of("systemctl", "enable", unit), "systemctl");
+        s.info("Restarted and enabled %s", unit);
+    }
+
+    private static void run(Session s, List<String> cmd, String what) throws IOException, InterruptedException {
+        s.verbose("running: %s", String.join(" ", cmd));
+        Process p;
+        try {
+            p = new ProcessBuilder(new ArrayList<>(cmd)).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw new CliException("cannot run " + what + ": " + e.getMessage());
+        }
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new CliException(what + " did not finish: " + String.join(" ", cmd));
+        }
+        if (p.exitValue() != 0) {
+            throw new CliException(String.join(" ", cmd) + " failed (exit " + p.exitValue() + ")" + (out.isEmpty() ? "" : ": " + out));
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) {
+                    return line.split("\\s+")[2].equals("0");
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: assume not root
+        }
+        return false;
+    }
+}
