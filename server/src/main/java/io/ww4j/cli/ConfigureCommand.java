@@ -141,7 +141,7 @@ final class ConfigureCommand extends WwCommand {
         try {
             d = DhcpSettings.from(c);
         } catch (IllegalArgumentException e) {
-            throw new CliException("dhcp: " + e.getMessage());
+            throw new CliException(e.getMessage().startsWith("dhcp") ? e.getMessage() : "dhcp: " + e.getMessage());
         }
         if (d.mode() == DhcpSettings.Mode.OFF) {
             s.info("dhcp: disabled in warewulf.conf; warewulfd answers no DHCP requests (use your own DHCP server)");

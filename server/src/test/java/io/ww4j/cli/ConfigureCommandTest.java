@@ -41,7 +41,7 @@ class ConfigureCommandTest {
                 if (Files.isDirectory(p)) {
                     Files.createDirectories(t);
                 } else {
-                    Files.copy(p, t);
+                    Files.copy(p, t, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         }
@@ -49,6 +49,7 @@ class ConfigureCommandTest {
     }
 
     private static final String SERVICES = """
+            network: 127.0.0.0
             dhcp:
               enabled: true
               range start: 127.0.0.100
@@ -121,11 +122,11 @@ class ConfigureCommandTest {
 
     @Test
     void badDhcpSettingsAreRefused() throws Exception {
-        String bad = SERVICES.formatted(tmp).replace("range end: 127.0.0.200", "range end: 10.0.0.200");
+        String bad = SERVICES.formatted(tmp).replace("range end: 127.0.0.200", "range end: 128.0.0.5");
         try (Harness h = harness(bad)) {
             Harness.Result r = h.inProcess("configure", "dhcp");
             assertEquals(255, r.code(), r.all());
-            assertEquals("ERROR: dhcp: range address 10.0.0.200 is not in the network 127.0.0.0/255.0.0.0 of ipaddr 127.0.0.1\n",
+            assertEquals("ERROR: dhcp: range address 128.0.0.5 is not in the network 127.0.0.0/255.0.0.0 of ipaddr 127.0.0.1\n",
                     r.err());
         }
         try (Harness h = harness(SERVICES.formatted(tmp).replace("range start: 127.0.0.100", "range start: 127.0.0.250"))) {
