@@ -40,6 +40,7 @@ want=(
     "-rw-r--r-- /usr/share/warewulf/ww4j/lib/launcher.sh"
     "-rw-r--r-- /usr/share/warewulf/ipxe/default.ipxe"
     "-rw-r--r-- /usr/share/warewulf/ipxe/unconfigured.ipxe"
+    "-rw-r--r-- /usr/share/warewulf/bmc/ipmitool.tmpl"
     "-rwxr-xr-x /usr/share/warewulf/overlays/wwinit/rootfs/init"
     "-rwxr-xr-x /usr/share/warewulf/overlays/wwinit/rootfs/warewulf/run-init"
     "-rwxr-xr-x /usr/share/warewulf/overlays/wwinit/rootfs/warewulf/run-wwinit.d"

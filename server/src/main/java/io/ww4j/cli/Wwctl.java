@@ -34,7 +34,8 @@ public final class Wwctl implements Runnable {
             TemplateCommand.class,
             ImageCommand.class,
             UpgradeCommand.class,
-            ConfigureCommand.class);
+            ConfigureCommand.class,
+            PowerCommand.class);
 
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Run with increased verbosity.")
     boolean verbose;
