@@ -20,7 +20,7 @@
 # Usage: distribution/src/e2e/run.sh [phase...]   (default: bios uefi multi faults)
 # Env: E2E_CACHE (downloaded .debs, default /var/cache/ww4j-e2e), E2E_KEEP=1 (keep the work dir),
 #      E2E_TIMEOUT (seconds per boot, default 600), E2E_RA=0 (no IPv6 router advertisements:
-#      iPXE then waits ~13 s for one), E2E_BENCH_ROUNDS (default 2).
+#      iPXE then waits ~13 s for one), E2E_BENCH_ROUNDS (default 3).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd -P)
@@ -236,7 +236,8 @@ setup_netns() {
 
 start_warewulfd() {
     # the log is appended to across restarts: wait for a "ready" line after the ones already there
-    local before; before=$(grep -c "warewulfd ready" "$WORK/warewulfd.log" 2> /dev/null || true)
+    touch "$WORK/warewulfd.log"
+    local before; before=$(grep -c "warewulfd ready" "$WORK/warewulfd.log" || true)
     ip netns exec "$NS" "$DIST/bin/warewulfd" --warewulfconf "$CONF" >> "$WORK/warewulfd.log" 2>&1 &
     WWD=$!
     PIDS+=("$WWD")
@@ -417,7 +418,8 @@ phase_faults() {
 # bench: time to marker for 1 guest and for 4 guests at once, booted from warewulfd and from
 # dnsmasq (DHCP, the same boot file name) + nginx serving byte-identical copies of what warewulfd
 # served (iPXE scripts, kernels, images, overlays) on the same address and port. Rounds alternate
-# which server goes first. E2E_BENCH_ROUNDS (default 2).
+# which server goes first; each server start is followed by an untimed warm-up boot.
+# E2E_BENCH_ROUNDS (default 3).
 mirror_files() {
     local m="$WORK/mirror" i mac hex st q='assetkey=&uuid=00000000-0000-0000-0000-000000000000'
     rm -rf "$m"; mkdir -p "$m/ipxe" "$m/kernel" "$m/image" "$m/system" "$m/runtime"
@@ -437,6 +439,7 @@ start_baseline() {
     mkdir -p "$b/nginx-tmp"
     {
         echo "port=0"
+        echo "user=root"
         echo "interface=br0"
         echo "bind-interfaces"
         echo "dhcp-range=$NET.100,$NET.199,255.255.255.0,1h"
@@ -478,49 +481,74 @@ stop_baseline() {
     wait "$BASE_DNSMASQ" "$BASE_NGINX" 2> /dev/null || true
 }
 
-# bench_boot WHO ROUND: one guest, then 4 at once; appends "WHO 1|4 seconds" to bench.txt
+# cpu_seconds PID...: user+system CPU seconds of these processes and their live children
+cpu_seconds() {
+    local p all=() c
+    for p in "$@"; do
+        all+=("$p")
+        for c in $(pgrep -P "$p" 2> /dev/null); do all+=("$c"); done
+    done
+    local ticks; ticks=$(getconf CLK_TCK)
+    for p in "${all[@]}"; do
+        # fields 14 and 15 of /proc/PID/stat (after the ")" that ends the command name)
+        [ -r "/proc/$p/stat" ] && sed 's/.*) //' "/proc/$p/stat" | awk '{print $12 + $13}'
+    done | awk -v t="$ticks" '{s += $1} END {printf "%.2f", s / t}'
+}
+
+# bench_boot WHO ROUND PID...: an untimed warm-up boot, then one guest, then 4 at once; appends
+# "WHO 1|4 seconds cpu-seconds-of-the-server-processes" to bench.txt
 bench_boot() {
-    local who=$1 round=$2 i t worst=0
+    local who=$1 round=$2 i t worst=0 c0 c1
+    shift 2
+    boot_guest n1 1 tap0 bios
+    wait_console n1 "$MARKER" > /dev/null; stop_guest n1
+    c0=$(cpu_seconds "$@")
     boot_guest n1 1 tap0 bios
     t=$(wait_console n1 "$MARKER"); check_node n1 1; stop_guest n1
-    echo "$who 1 $t" >> "$WORK/bench.txt"
-    log "round $round, $who: 1 guest ${t}s"
+    c1=$(cpu_seconds "$@")
+    echo "$who 1 $t $(echo "$c0 $c1" | awk '{printf "%.2f", $2 - $1}')" >> "$WORK/bench.txt"
+    log "round $round, $who: 1 guest ${t}s (server CPU $(echo "$c0 $c1" | awk '{printf "%.2f", $2 - $1}') s)"
+    c0=$c1
     for i in 3 4 5 6; do boot_guest "n$i" "$i" "tap$((i - 1))" bios; done
     for i in 3 4 5 6; do
         t=$(wait_console "n$i" "$MARKER"); check_node "n$i" "$i"
         worst=$(echo "$worst $t" | awk '{print ($2 > $1) ? $2 : $1}')
     done
     for i in 3 4 5 6; do stop_guest "n$i"; done
-    echo "$who 4 $worst" >> "$WORK/bench.txt"
-    log "round $round, $who: 4 guests, last marker after ${worst}s"
+    c1=$(cpu_seconds "$@")
+    echo "$who 4 $worst $(echo "$c0 $c1" | awk '{printf "%.2f", $2 - $1}')" >> "$WORK/bench.txt"
+    log "round $round, $who: 4 guests, last marker after ${worst}s (server CPU $(echo "$c0 $c1" | awk '{printf "%.2f", $2 - $1}') s)"
 }
 
 phase_bench() {
     command -v dnsmasq > /dev/null && command -v nginx > /dev/null || die "bench needs dnsmasq and nginx"
     mirror_files
     : > "$WORK/bench.txt"
-    local r who rounds=${E2E_BENCH_ROUNDS:-2} order
+    local r who rounds=${E2E_BENCH_ROUNDS:-3} order
     for r in $(seq 1 "$rounds"); do
         if [ $((r % 2)) = 1 ]; then order="ww4j baseline"; else order="baseline ww4j"; fi
         for who in $order; do
             if [ "$who" = baseline ]; then
                 stop_warewulfd; start_baseline
-                bench_boot baseline "$r"
+                bench_boot baseline "$r" "$BASE_DNSMASQ" "$BASE_NGINX"
                 stop_baseline; start_warewulfd
             else
-                bench_boot ww4j "$r"
+                bench_boot ww4j "$r" "$WWD"
             fi
         done
     done
     cp "$WORK/bench.txt" "$ROOT/distribution/target/e2e-bench.txt"
-    log "bench (seconds from QEMU start to the marker, mean of $rounds rounds; BIOS guests under TCG):"
-    awk '{sum[$1" "$2] += $3; n[$1" "$2]++}
-         END {
-           for (g = 1; g <= 4; g += 3) {
-             w = sum["ww4j " g] / n["ww4j " g]; b = sum["baseline " g] / n["baseline " g]
-             printf "bench-%d ww4j %.1f dnsmasq+nginx %.1f ratio %.2f\n", g, w, b, w / b
-           }
-         }' "$WORK/bench.txt" | tee -a "$RESULTS" >&2
+    log "bench (seconds from QEMU start to the marker, median of $rounds rounds, each after a warm-up boot; server CPU seconds per boot set; BIOS guests under TCG):"
+    sort -k1,1 -k2,2n -k3,3n "$WORK/bench.txt" | awk '
+        { k = $1 " " $2; v[k, ++n[k]] = $3; cpu[k] += $4 }
+        function med(k,   m) { m = n[k]; return (m % 2) ? v[k, (m + 1) / 2] : (v[k, m / 2] + v[k, m / 2 + 1]) / 2 }
+        END {
+          for (g = 1; g <= 4; g += 3) {
+            w = med("ww4j " g); b = med("baseline " g)
+            printf "bench-%d ww4j %.1f s (cpu %.2f s) dnsmasq+nginx %.1f s (cpu %.2f s) ratio %.2f\n", g, w,
+                   cpu["ww4j " g] / n["ww4j " g], b, cpu["baseline " g] / n["baseline " g], w / b
+          }
+        }' | tee -a "$RESULTS" >&2
 }
 
 # check_status NAME [uefi]: `wwctl node status` shows the node at its runtime overlay, and its
