@@ -15,8 +15,9 @@ for tool in dpkg-deb rpm rpmbuild; do
 done
 if [ "${E2E_NO_BUILD:-0}" != 1 ]; then
     log "building the DEB and the RPM (./mvnw -Ppackages -DskipTests package)"
-    (cd "$ROOT" && ./mvnw -q -B -Ppackages -DskipTests package -pl server,distribution) > "$T/../packages-build.log" 2>&1 \
-        || { tail -40 "$T/../packages-build.log" >&2; die "package build failed"; }
+    mkdir -p "$T"
+    (cd "$ROOT" && ./mvnw -q -B -Ppackages -DskipTests package -pl server,distribution) > "$T/packages-build.log" 2>&1 \
+        || { tail -40 "$T/packages-build.log" >&2; die "package build failed"; }
 fi
 DEB=$(ls -t "$T"/ww4j_*_all.deb 2> /dev/null | head -1)
 RPM=$(ls -t "$T"/rpm/ww4j/RPMS/noarch/ww4j-*.noarch.rpm 2> /dev/null | head -1)
