@@ -39,7 +39,8 @@ final class NodeCommand extends WwCommand {
             NodeCommand.Edit.class,
             NodeCommand.Export.class,
             NodeCommand.Import.class,
-            NodeCommand.Status.class);
+            NodeCommand.Status.class,
+            NodeCommand.Sensors.class);
 
     @Override
     protected int run() {
@@ -476,6 +477,24 @@ final class NodeCommand extends WwCommand {
                 case "EFIBOOT" -> "EFI";
                 default -> stage;
             };
+        }
+    }
+
+    @Command(name = "sensors", description = "Show node's IPMI sensor information")
+    static final class Sensors extends WwCommand {
+        @Option(names = {"-F", "--full"}, description = "Show the full sensor list (sensor list instead of sdr list)")
+        boolean full;
+        @Option(names = {"-s", "--show"}, description = "Show the command instead of running it")
+        boolean show;
+        @Option(names = "--fanout", defaultValue = "50", description = "Ignored, as upstream (always 50)")
+        int fanout;
+        @Parameters(arity = "0..*", paramLabel = "PATTERN")
+        List<String> patterns = new ArrayList<>();
+
+        @Override
+        protected int run() throws InterruptedException {
+            return PowerCommand.run(session(), patterns, full ? io.ww4j.power.Bmc.Cmd.SensorList : io.ww4j.power.Bmc.Cmd.SDRList,
+                    show, 50, true);
         }
     }
 

@@ -108,6 +108,15 @@ final class PowerCommand extends WwCommand {
     private static final Fanout.Duration TIMEOUT = new Fanout.Duration(2, TimeUnit.MINUTES);
 
     static int power(Session s, List<String> patterns, Bmc.Cmd cmd, boolean show, int fanout) throws InterruptedException {
+        return run(s, patterns, cmd, show, fanout, false);
+    }
+
+    /**
+     * Runs {@code cmd} on the BMCs of the nodes {@code patterns} match; {@code everyLine}
+     * prefixes each output line with the BMC address (sensors), else the output as one piece.
+     */
+    static int run(Session s, List<String> patterns, Bmc.Cmd cmd, boolean show, int fanout, boolean everyLine)
+            throws InterruptedException {
         if (patterns.isEmpty()) {
             // upstream exits 1 on this usage error
             throw new CliException("no nodes specified (a node name or pattern is required)", 1);
@@ -144,7 +153,9 @@ final class PowerCommand extends WwCommand {
         }
         AtomicInteger bad = new AtomicInteger(failed);
         Fanout.run(jobs, fanout, TIMEOUT, r -> {
-            if (r.ok()) {
+            if (r.ok() && everyLine) {
+                r.output().lines().forEach(l -> s.out().println(r.job().label() + ": " + l));
+            } else if (r.ok()) {
                 s.out().println(r.job().label() + ": " + r.output());
             } else {
                 s.error("%s: %s", r.job().label(), r.output());

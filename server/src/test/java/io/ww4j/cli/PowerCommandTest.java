@@ -78,6 +78,25 @@ class PowerCommandTest {
     }
 
     @Test
+    void sensorsPrefixEveryLineWithTheBmcAddress() throws Exception {
+        try (Harness h = harness()) {
+            assertEquals(0, h.inProcess("node", "add", "n01", "--ipmiaddr", "10.10.10.10", "--ipmiuser", "admin",
+                    "--ipmipass", "admin", "--ipmitemplate", "ipmitool.tmpl").code());
+            assertEquals(new Harness.Result(0,
+                    "10.10.10.10: ipmitool -H 10.10.10.10 -U \"admin\" -P \"admin\" sdr list\n", ""),
+                    h.inProcess("node", "sensors", "--show", "n01"));
+            assertEquals(new Harness.Result(0,
+                    "10.10.10.10: ipmitool -H 10.10.10.10 -U \"admin\" -P \"admin\" sensor list\n", ""),
+                    h.inProcess("node", "sensors", "-F", "-s", "n01"));
+            Path t = tmp.resolve("sensors.tmpl");
+            Files.writeString(t, "printf 'Fan1 | 3000 RPM\\nTemp | 40 C\\n'; echo {{ .Cmd }}");
+            assertEquals(0, h.inProcess("node", "set", "n01", "--ipmitemplate", t.toString(), "--yes").code());
+            assertEquals(new Harness.Result(0, "10.10.10.10: Fan1 | 3000 RPM\n10.10.10.10: Temp | 40 C\n10.10.10.10: SDRList\n", ""),
+                    h.inProcess("node", "sensors", "n01"));
+        }
+    }
+
+    @Test
     void usageErrors() throws Exception {
         try (Harness h = harness()) {
             assertEquals(0, h.inProcess("node", "add", "n1").code());
