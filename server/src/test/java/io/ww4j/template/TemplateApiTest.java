@@ -217,4 +217,40 @@ class TemplateApiTest {
         assertTrue(Template.parse("t", "{{ define \"d\" }}{{ .Q }}{{ end }}{{ template \"d\" .A }}", Map.of())
                 .rootFieldsRead().isEmpty());
     }
+
+    @Test
+    void oneTemplateRunsConcurrentlyOverMapsWithDifferentKeys() throws Exception {
+        // the compiled range step remembers the last key order it sorted; threads ranging over
+        // different maps through it at once must each still see their own map in Go's order
+        Template t = Template.parse("t", "{{ range $k, $v := . }}{{ $k }}={{ $v }};{{ end }}{{ range . }}{{ . }}{{ end }}",
+                Sprig.functions());
+        List<Map<String, Object>> maps = List.of(
+                new java.util.LinkedHashMap<>(Map.of("b", 2L, "a", 1L, "c", 3L)),
+                new java.util.LinkedHashMap<>(Map.of("z", "last", "Z", "upper", "_", "under")),
+                new java.util.LinkedHashMap<>(Map.of("k1", "v1", "k10", "v10", "k2", "v2", "k0", "v0")));
+        List<String> want = List.of("a=1;b=2;c=3;123", "Z=upper;_=under;z=last;upperunderlast",
+                "k0=v0;k1=v1;k10=v10;k2=v2;v0v1v10v2");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int task = 0; task < 4; task++) {
+                int first = task;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 3000; i++) {
+                        int m = (first + i) % maps.size();
+                        String got = t.render(maps.get(m));
+                        if (!got.equals(want.get(m))) {
+                            return "map " + m + ": " + got;
+                        }
+                    }
+                    return "ok";
+                }));
+            }
+            for (java.util.concurrent.Future<String> r : results) {
+                assertEquals("ok", r.get(2, java.util.concurrent.TimeUnit.MINUTES));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }
