@@ -62,16 +62,28 @@ public final class OverlayBuilder {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     /** Static file contents by path, valid while the file's stat fingerprint is the same. */
     private final Map<Path, Content> contents = new ConcurrentHashMap<>();
-    /** Renders of node-independent templates (see {@link #shareable}), per nodes generation. */
+    /** Renders shared by nodes (see {@link #variantFields}), per template and nodes generation. */
     private final Map<Path, Shared> shared = new ConcurrentHashMap<>();
     private volatile NodesState nodesState;
 
-    private record Parsed(String key, Template template, boolean shareable) {}
+    /**
+     * A parsed template; {@code variantFields} are the node fields its output depends on when it
+     * reads only global data and simple node fields (null: it depends on the whole node).
+     */
+    private record Parsed(String key, Template template, List<String> variantFields) {
+        boolean shareable() {
+            return variantFields != null;
+        }
+    }
 
     /** A static file's bytes; {@code encoded} holds its ready cpio entries + gzip members. */
     private record Content(String fingerprint, byte[] data, Encoded encoded) {}
 
-    private record Shared(String key, Rendered rendered) {}
+    /** Renders of one template for one nodes generation, by the values of its variant fields. */
+    private record Shared(String key, Map<String, Rendered> variants) {}
+
+    /** At most this many variants are kept per template (say, one per image name). */
+    static final int MAX_VARIANTS = 64;
 
     /** One overlay walked once: its entries, their fingerprints, and a digest of them all. */
     record Walked(OverlayStore.Overlay overlay, List<OverlayStore.Entry> entries, List<String> fingerprints,
@@ -435,12 +447,54 @@ public final class OverlayBuilder {
         }
         String key = ns.hash + "|" + fp;
         Shared sh = shared.get(e.path());
-        if (sh != null && sh.key().equals(key) && Fingerprint.unchanged(sh.rendered().readStats())) {
-            return sh.rendered();
+        if (sh == null || !sh.key().equals(key)) {
+            sh = new Shared(key, new ConcurrentHashMap<>());
+            shared.put(e.path(), sh);
         }
-        Rendered r = renderTemplate(n.id, o, e, data, p.template());
-        shared.put(e.path(), new Shared(key, r));
+        StringBuilder variant = new StringBuilder();
+        for (String f : p.variantFields()) {
+            variant.append(variantValue(data, f)).append('\0');
+        }
+        Rendered r = sh.variants().get(variant.toString());
+        if (r != null && Fingerprint.unchanged(r.readStats())) {
+            return r;
+        }
+        r = renderTemplate(n.id, o, e, data, p.template());
+        if (sh.variants().size() < MAX_VARIANTS || sh.variants().containsKey(variant.toString())) {
+            sh.variants().put(variant.toString(), r);
+        }
         return r;
+    }
+
+    /**
+     * Node fields of simple values (text, lists of text, tags): a template that reads only these
+     * and global data renders alike for nodes that agree on them (syncuser's passwd and group
+     * depend only on the image name).
+     */
+    static final java.util.Set<String> VARIANT_FIELDS = java.util.Set.of("ImageName", "ClusterName", "Init", "Root",
+            "Ipxe", "Comment", "Profiles", "RuntimeOverlay", "SystemOverlay", "Discoverable", "Tags", "Kernel",
+            "Container", "ContainerName", "PrimaryNetDev");
+
+    /** A variant field's value as text (lists, maps and the kernel print all their parts). */
+    static String variantValue(TemplateData d, String field) {
+        return switch (field) {
+            case "ImageName" -> d.ImageName;
+            case "ClusterName" -> d.ClusterName;
+            case "Init" -> d.Init;
+            case "Root" -> d.Root;
+            case "Ipxe" -> d.Ipxe;
+            case "Comment" -> d.Comment;
+            case "Profiles" -> String.valueOf(d.Profiles);
+            case "RuntimeOverlay" -> String.valueOf(d.RuntimeOverlay);
+            case "SystemOverlay" -> String.valueOf(d.SystemOverlay);
+            case "Discoverable" -> d.Discoverable == null ? "" : d.Discoverable.stringValue();
+            case "Tags" -> String.valueOf(d.Tags);
+            case "Kernel" -> d.Kernel == null ? "" : d.Kernel.Version + "\0" + d.Kernel.Args;
+            case "Container" -> d.Container;
+            case "ContainerName" -> d.ContainerName;
+            case "PrimaryNetDev" -> d.PrimaryNetDev;
+            default -> throw new IllegalArgumentException("not a variant field: " + field);
+        };
     }
 
     private TemplateData data(Node n, NodesState ns, OverlayStore.Overlay o, OverlayStore.Entry e, ZonedDateTime now) {
@@ -458,8 +512,32 @@ public final class OverlayBuilder {
 
     /** True when the template reads only node-independent data (and no node-reading function). */
     static boolean shareable(Template t) {
-        return t.rootFieldsRead().map(GLOBAL_FIELDS::containsAll).orElse(false)
-                && java.util.Collections.disjoint(t.functionsCalled(), NODE_FUNCTIONS);
+        List<String> v = variantFields(t);
+        return v != null && v.isEmpty();
+    }
+
+    /**
+     * The node fields a template's output depends on, when it reads only global data and
+     * {@link #VARIANT_FIELDS} (and calls no function that reads the node); null otherwise.
+     */
+    static List<String> variantFields(Template t) {
+        if (!java.util.Collections.disjoint(t.functionsCalled(), NODE_FUNCTIONS)) {
+            return null;
+        }
+        java.util.Set<String> read = t.rootFieldsRead().orElse(null);
+        if (read == null) {
+            return null;
+        }
+        List<String> v = new ArrayList<>();
+        for (String f : read) {
+            if (VARIANT_FIELDS.contains(f)) {
+                v.add(f);
+            } else if (!GLOBAL_FIELDS.contains(f)) {
+                return null;
+            }
+        }
+        v.sort(null);
+        return List.copyOf(v);
     }
 
     /** A static file's bytes, read once per version of the file. */
@@ -547,7 +625,7 @@ public final class OverlayBuilder {
         }
         try {
             Template t = Template.parse(e.path().getFileName().toString(), text, WarewulfFunctions.ALL);
-            p = new Parsed(fp, t, shareable(t));
+            p = new Parsed(fp, t, variantFields(t));
             templates.put(e.path().toString(), p);
             return p;
         } catch (TemplateException x) {

@@ -379,4 +379,33 @@ class OverlayBuilderTest {
             assertTrue(files.noneMatch(f -> f.getFileName().toString().contains(".tmp")), "no temp files");
         }
     }
+
+    /**
+     * Templates that read only simple node fields (image name, tags, ...) and global data are
+     * rendered once per distinct value and shared; each node still gets its own values, and a
+     * template that reads the node id is never shared.
+     */
+    @Test
+    void rendersSharedByEqualFieldValuesStayPerNode() throws Exception {
+        Files.createDirectories(tmp.resolve("site/vary/rootfs/etc"));
+        Files.writeString(tmp.resolve("site/vary/rootfs/etc/img.ww"), "image={{ .ImageName }} rack={{ .Tags.rack }}\n");
+        Files.writeString(tmp.resolve("site/vary/rootfs/etc/id.ww"), "{{ .ImageName }} {{ .Id }}\n");
+        OverlayBuilder b = new OverlayBuilder(conf, store, new MutableRegistry(cluster("hpc-site")));
+        java.util.Set<String> images = new java.util.HashSet<>();
+        for (Node n : b.nodesForTest().all()) {
+            OverlayBuilder.Tree t = b.renderTree(n.id, List.of("vary"));
+            assertEquals("image=" + n.imageName + " rack=" + n.tags.getOrDefault("rack", "<no value>") + "\n", text(t, "etc/img"),
+                    n.id);
+            assertEquals(n.imageName + " " + n.id + "\n", text(t, "etc/id"), n.id);
+            images.add(n.imageName);
+        }
+        assertTrue(images.size() > 1, "the cluster has several images: " + images);
+        var parse = (java.util.function.Function<String, io.ww4j.template.Template>) src ->
+                io.ww4j.template.Template.parse("t", src, WarewulfFunctions.ALL);
+        assertEquals(List.of("ImageName", "Tags"), OverlayBuilder.variantFields(parse.apply("{{ .Tags.a }}{{ .ImageName }}{{ .Ipaddr }}")));
+        assertEquals(List.of(), OverlayBuilder.variantFields(parse.apply("{{ range .AllNodes }}{{ .Id }}{{ end }}")));
+        assertNull(OverlayBuilder.variantFields(parse.apply("{{ .ImageName }}{{ .Id }}")));
+        assertNull(OverlayBuilder.variantFields(parse.apply("{{ IgnitionJson }}")));
+        assertNull(OverlayBuilder.variantFields(parse.apply("{{ template \"x\" . }}{{ define \"x\" }}{{ .Id }}{{ end }}")));
+    }
 }
