@@ -2,9 +2,9 @@
 # Overlay build benchmark: COUNT synthetic nodes (hpc-site's profiles: system wwinit wwclient hosts
 # hostname ..., runtime hosts ssh.authorized_keys syncuser) built with `wwctl overlay build`
 # (in-process, cold: empty provision dir; the node database is imported from nodes.conf first and
-# not timed), then one node's system + runtime on demand, then the per-node build CPU time on one
-# thread (on a machine shared with other jobs, wall time says little; CPU time is steadier).
-# Usage: server/bench/overlay-build.sh [COUNT=10000] [WORKERS=2]
+# not timed), then one node's system + runtime on demand; with CPU=1 also the per-node build CPU
+# time on one thread (on a machine shared with other jobs, wall time says little; CPU time is steadier).
+# Usage: [CPU=1] server/bench/overlay-build.sh [COUNT=10000] [WORKERS=2]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 COUNT=${1:-10000}; WORKERS=${2:-2}
@@ -22,4 +22,4 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "images: $(find "$WORK/root/var/lib/warewulf/provision/overlays" -name '*.img.gz' | wc -l)"
 "$JAVA_HOME/bin/java" -cp "$CP" io.ww4j.bench.OverlayBuildBench ondemand "$WORK/root"
-"$JAVA_HOME/bin/java" -cp "$CP" io.ww4j.bench.OverlayBuildBench cpu "$WORK/root"
+if [ "${CPU:-0}" = 1 ]; then "$JAVA_HOME/bin/java" -cp "$CP" io.ww4j.bench.OverlayBuildBench cpu "$WORK/root"; fi
