@@ -7,7 +7,7 @@ import java.util.Map;
  * Parse-time specialisation: turns a parse tree into step objects that execute without
  * re-inspecting node kinds. Literal arguments are converted to their parameter types once,
  * function calls whose arity is known to fit are bound to their function with pre-built argument
- * evaluators, variables read their frame slot directly. Anything unusual (wrong arity, arguments
+ * plans, variables read their frame slot directly. Anything unusual (wrong arity, arguments
  * to non-functions, and/or/call, parenthesised pipelines) keeps Exec's general path, which also
  * words every error: specialised steps only ever take the path Exec would have taken.
  */
@@ -32,11 +32,6 @@ final class Compiler {
     /** One command of a pipeline; {@code fin} is the piped value or Exec.NO_FINAL. */
     abstract static class Cmd {
         abstract Object eval(Exec ex, Object dot, Object fin, Object[] vars);
-    }
-
-    /** One argument of a bound function call, converted for its parameter type. */
-    abstract static class Arg {
-        abstract Object eval(Exec ex, Object dot, Object[] vars);
     }
 
     // ---- statements ----
@@ -573,10 +568,9 @@ final class Compiler {
         if (f.variadic ? numIn < numFixed : numIn != f.params.length) {
             return null; // Exec words the arity error when it runs, as Go does
         }
-        Arg[] args = new Arg[nargs];
+        GoType[] types = new GoType[nargs];
         for (int i = 0; i < nargs; i++) {
-            GoType t = i < numFixed ? f.params[i] : f.params[f.params.length - 1];
-            args[i] = arg(cmd.args[i + 1], t);
+            types[i] = i < numFixed ? f.params[i] : f.params[f.params.length - 1];
         }
         GoType finType = null;
         if (piped) {
@@ -585,7 +579,7 @@ final class Compiler {
                 finType = f.params[numIn - 1];
             }
         }
-        return new Bound(cmd, id, f, args, finType);
+        return new Bound(cmd, id, f, types, finType);
     }
 
     /**
@@ -602,7 +596,6 @@ final class Compiler {
 
         private final Node.Command cmd;
         private final Node.Ident id;
-        private final Func f;
         private final Func.Body body;
         private final String name;
         private final int[] kinds;
@@ -614,54 +607,41 @@ final class Compiler {
         private final Node.Site[][] sites;
         private final GoType finType;
 
-        Bound(Node.Command cmd, Node.Ident id, Func f, Arg[] args, GoType finType) {
+        /** {@code types}: the parameter type each argument (cmd.args[1..]) is converted to. */
+        Bound(Node.Command cmd, Node.Ident id, Func f, GoType[] types, GoType finType) {
             this.cmd = cmd;
             this.id = id;
-            this.f = f;
             this.body = f.body;
             this.name = id.name;
             this.finType = finType;
-            int n = args.length;
+            this.types = types;
+            int n = types.length;
             kinds = new int[n];
             nodes = new Node[n];
             consts = new Object[n];
             slots = new int[n];
-            types = new GoType[n];
             fields = new String[n][];
             sites = new Node.Site[n][];
             for (int i = 0; i < n; i++) {
-                Arg a = args[i];
-                if (a instanceof GeneralArg g && g.node instanceof Node.Var v && v.fields.length > 0) {
-                    kinds[i] = VAR_FIELDS;
-                    nodes[i] = v;
+                Node a = cmd.args[i + 1];
+                nodes[i] = a;
+                Object c;
+                if (a instanceof Node.Var v) {
+                    kinds[i] = v.fields.length == 0 ? VAR : VAR_FIELDS;
                     slots[i] = v.slot;
-                    types[i] = g.type;
                     fields[i] = v.fields;
                     sites[i] = v.sites;
-                } else if (a instanceof GeneralArg g && g.node instanceof Node.Field df) {
+                } else if (a instanceof Node.Field df) {
                     kinds[i] = DOT_FIELDS;
-                    nodes[i] = df;
-                    types[i] = g.type;
                     fields[i] = df.fields;
                     sites[i] = df.sites;
-                } else if (a instanceof Const c) {
-                    kinds[i] = CONST;
-                    nodes[i] = c.node;
-                    consts[i] = c.value;
-                } else if (a instanceof VarArg v) {
-                    kinds[i] = VAR;
-                    nodes[i] = v.var;
-                    slots[i] = v.slot;
-                    types[i] = v.type;
-                } else if (a instanceof DotArg d) {
+                } else if (a instanceof Node.Dot) {
                     kinds[i] = DOT;
-                    nodes[i] = d.node;
-                    types[i] = d.type;
+                } else if ((c = constant(a, types[i])) != null) {
+                    kinds[i] = CONST;
+                    consts[i] = c == NIL ? null : c;
                 } else {
-                    GeneralArg g = (GeneralArg) a;
-                    kinds[i] = GENERAL;
-                    nodes[i] = g.node;
-                    types[i] = g.type;
+                    kinds[i] = GENERAL; // Exec.arg: computed values, and literals it rejects with Go's error
                 }
             }
         }
@@ -718,20 +698,7 @@ final class Compiler {
 
     // ---- arguments ----
 
-    static Arg arg(Node n, GoType t) {
-        if (n instanceof Node.Var v) {
-            return v.fields.length == 0 ? new VarArg(v, t) : new GeneralArg(n, t);
-        }
-        if (n instanceof Node.Dot) {
-            return new DotArg(n, t);
-        }
-        Object c = constant(n, t);
-        if (c != null) {
-            return new Const(n, c == NIL ? null : c);
-        }
-        return new GeneralArg(n, t);
-    }
-
+    /** Marks a nil constant (null itself means: not a constant). */
     private static final Object NIL = new Object();
 
     /** The value Exec.arg gives a literal for a parameter of type t, or null when that is an error. */
@@ -759,71 +726,6 @@ final class Compiler {
                 return n instanceof Node.Str s ? s.value : null;
             default:
                 return null;
-        }
-    }
-
-    static final class Const extends Arg {
-        final Node node;
-        final Object value;
-
-        Const(Node node, Object value) {
-            this.node = node;
-            this.value = value;
-        }
-
-        @Override
-        Object eval(Exec ex, Object dot, Object[] vars) {
-            ex.node = node;
-            return value;
-        }
-    }
-
-    static final class VarArg extends Arg {
-        final Node.Var var;
-        final int slot;
-        final GoType type;
-
-        VarArg(Node.Var var, GoType type) {
-            this.var = var;
-            this.slot = var.slot;
-            this.type = type;
-        }
-
-        @Override
-        Object eval(Exec ex, Object dot, Object[] vars) {
-            ex.node = var;
-            return ex.validate(vars[slot], type);
-        }
-    }
-
-    static final class DotArg extends Arg {
-        final Node node;
-        final GoType type;
-
-        DotArg(Node node, GoType type) {
-            this.node = node;
-            this.type = type;
-        }
-
-        @Override
-        Object eval(Exec ex, Object dot, Object[] vars) {
-            ex.node = node;
-            return ex.validate(dot, type);
-        }
-    }
-
-    static final class GeneralArg extends Arg {
-        final Node node;
-        final GoType type;
-
-        GeneralArg(Node node, GoType type) {
-            this.node = node;
-            this.type = type;
-        }
-
-        @Override
-        Object eval(Exec ex, Object dot, Object[] vars) {
-            return ex.arg(dot, type, node, vars, false);
         }
     }
 }
