@@ -77,6 +77,13 @@ class OverlayCommandTest {
                 }
             }
             assertTrue(!Files.exists(tmp.resolve("var/lib/warewulf/provision/overlays/n3")));
+            // A template error on one node: reported with node, overlay, file and line; the others are built.
+            Files.writeString(t.resolveSibling("bad.ww"), "ok\n{{ if eq .Id \"n3\" }}{{ .Nope.Deeper }}{{ end }}\n");
+            r = h.inProcess("overlay", "build", "n[1-3]");
+            assertEquals(1, r.code(), r.all());
+            assertTrue(r.err().matches("(?s)ERROR: n3: node n3: overlay demo: file etc/bad.ww: .*bad.ww:2.*"), r.all());
+            assertTrue(!r.err().contains("n1:") && !r.err().contains("n2:"), r.all());
+            assertTrue(Files.isRegularFile(tmp.resolve("var/lib/warewulf/provision/overlays/n2/__SYSTEM__.img.gz")));
             r = h.inProcess("overlay", "build", "n9");
             assertNotEquals(0, r.code());
             assertTrue(r.err().contains("failed to find nodes"), r.all());
