@@ -34,6 +34,7 @@ import picocli.CommandLine.Option;
                 ConfigureCommand.Ssh.class,
                 ConfigureCommand.Hostfile.class,
                 ConfigureCommand.Warewulfd.class,
+                ConfigureCommand.Tls.class,
         })
 final class ConfigureCommand extends WwCommand {
     @Option(names = {"-a", "--all"}, description = "Configure all services")
@@ -51,7 +52,10 @@ final class ConfigureCommand extends WwCommand {
             return 0;
         }
         Path r = s.resolve(root);
-        // Upstream's order (tls only when enabled: ww4j reads its TLS files, see README).
+        // Upstream's order; tls only when warewulf.tls is on.
+        if (s.conf().warewulf.tls) {
+            tls(s, false, null, null);
+        }
         warewulfd(s, r);
         tftp(s);
         dhcp(s);
@@ -131,6 +135,89 @@ final class ConfigureCommand extends WwCommand {
             warewulfd(session(), root());
             return 0;
         }
+    }
+
+    @Command(name = "tls", aliases = {"keys", "key", "cert", "crt"},
+            description = "Create, import or export warewulfd's TLS key and certificate")
+    static final class Tls extends Sub {
+        @Option(names = {"-f", "--force"}, description = "Replace an existing key and certificate")
+        boolean force;
+        @Option(names = "--import", paramLabel = "DIR", description = "Take warewulf.key and warewulf.crt from DIR")
+        String importDir;
+        @Option(names = "--export", paramLabel = "DIR", description = "Copy warewulf.key and warewulf.crt to DIR")
+        String exportDir;
+
+        @Override
+        protected int run() throws Exception {
+            if (importDir != null && exportDir != null) {
+                throw new CliException("--import and --export exclude each other");
+            }
+            Session s = session();
+            tls(s, force, importDir == null ? null : s.resolve(importDir), exportDir == null ? null : s.resolve(exportDir));
+            return 0;
+        }
+    }
+
+    /**
+     * {@code <sysconfdir>/warewulf/tls/warewulf.{key,crt}}: created with openssl (RSA 2048, PKCS#1
+     * key, self-signed for this host, 10 years), imported from or exported to a directory. Key
+     * 0600, certificate 0644, both placed atomically; an existing pair is kept unless forced.
+     */
+    static void tls(Session s, boolean force, Path importDir, Path exportDir) throws IOException, InterruptedException {
+        Path dir = s.conf().sysconfDir().resolve("tls");
+        Path key = dir.resolve("warewulf.key");
+        Path crt = dir.resolve("warewulf.crt");
+        if (exportDir != null) {
+            if (!Files.isRegularFile(key) || !Files.isRegularFile(crt)) {
+                throw new CliException("no TLS key and certificate in " + dir + " (create them with: wwctl configure tls)");
+            }
+            Files.createDirectories(exportDir);
+            AtomicFile.write(exportDir.resolve("warewulf.key"), Files.readAllBytes(key), AtomicFile.RW_______);
+            AtomicFile.write(exportDir.resolve("warewulf.crt"), Files.readAllBytes(crt), AtomicFile.RW_R_R);
+            s.info("Exported %s and %s to %s", key.getFileName(), crt.getFileName(), exportDir);
+            return;
+        }
+        if ((Files.exists(key) || Files.exists(crt)) && !force) {
+            if (importDir == null) {
+                s.info("tls: %s and %s exist (--force replaces them)", key, crt);
+                return;
+            }
+            throw new CliException("TLS key or certificate exists in " + dir + " (--force replaces them)");
+        }
+        byte[] k;
+        byte[] c;
+        if (importDir != null) {
+            try {
+                k = Files.readAllBytes(importDir.resolve("warewulf.key"));
+                c = Files.readAllBytes(importDir.resolve("warewulf.crt"));
+            } catch (IOException e) {
+                throw new CliException("cannot import from " + importDir + ": " + e.getMessage());
+            }
+            if (!new String(k, StandardCharsets.US_ASCII).contains("PRIVATE KEY-----")
+                    || !new String(c, StandardCharsets.US_ASCII).contains("BEGIN CERTIFICATE-----")) {
+                throw new CliException(importDir + ": warewulf.key and warewulf.crt must be PEM files (a private key and a certificate)");
+            }
+        } else {
+            Path work = Files.createTempDirectory("ww4j-tls-");
+            try {
+                Path wk = work.resolve("k.pem");
+                Path wc = work.resolve("c.pem");
+                run(s, List.of("openssl", "genrsa", "-traditional", "-out", wk.toString(), "2048"), "openssl");
+                run(s, List.of("openssl", "req", "-new", "-x509", "-key", wk.toString(), "-out", wc.toString(), "-days", "3650",
+                        "-subj", "/CN=" + hostName(), "-addext", "subjectAltName=DNS:" + hostName()
+                                + (s.conf().ipaddr.isBlank() ? "" : ",IP:" + s.conf().ipaddr.replaceFirst("/.*", ""))), "openssl");
+                k = Files.readAllBytes(wk);
+                c = Files.readAllBytes(wc);
+            } finally {
+                try (var walk = Files.walk(work)) {
+                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                }
+            }
+        }
+        Files.createDirectories(dir);
+        AtomicFile.write(key, k, AtomicFile.RW_______);
+        AtomicFile.write(crt, c, AtomicFile.RW_R_R);
+        s.info("%s %s and %s", importDir != null ? "Imported" : "Created", key, crt);
     }
 
     // ---- the steps ----

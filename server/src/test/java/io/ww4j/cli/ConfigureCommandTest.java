@@ -168,6 +168,41 @@ class ConfigureCommandTest {
     }
 
     @Test
+    void tlsCreatesImportsAndExportsTheKeyPair() throws Exception {
+        ExternalTool.require("openssl", "openssl");
+        try (Harness h = new Harness(tmp)) {
+            Harness.Result r = h.inProcess("configure", "tls");
+            assertEquals(0, r.code(), r.all());
+            Path key = tmp.resolve("etc/warewulf/tls/warewulf.key");
+            Path crt = tmp.resolve("etc/warewulf/tls/warewulf.crt");
+            assertTrue(Files.readString(key).startsWith("-----BEGIN RSA PRIVATE KEY-----"), "PKCS#1 as upstream");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)));
+            // the certificate belongs to the key (openssl checks it)
+            Process p = new ProcessBuilder("openssl", "x509", "-in", crt.toString(), "-noout", "-pubkey").start();
+            String certKey = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor());
+            Process q = new ProcessBuilder("openssl", "rsa", "-in", key.toString(), "-pubout").redirectErrorStream(false).start();
+            String ownKey = new String(q.getInputStream().readAllBytes());
+            assertEquals(0, q.waitFor());
+            assertEquals(ownKey, certKey);
+            String before = Files.readString(key);
+            assertEquals(0, h.inProcess("configure", "tls").code());
+            assertEquals(before, Files.readString(key), "kept without --force");
+
+            Path out = tmp.resolve("exported");
+            assertEquals(0, h.inProcess("configure", "tls", "--export", out.toString()).code());
+            assertEquals(before, Files.readString(out.resolve("warewulf.key")));
+            r = h.inProcess("configure", "tls", "--import", out.toString());
+            assertEquals(255, r.code(), "refused over an existing pair: " + r.all());
+            assertEquals(0, h.inProcess("configure", "tls", "--force").code());
+            assertTrue(!before.equals(Files.readString(key)), "--force made a new key");
+            r = h.inProcess("configure", "keys", "--import", out.toString(), "-f");
+            assertEquals(0, r.code(), r.all());
+            assertEquals(before, Files.readString(key));
+        }
+    }
+
+    @Test
     void throughTheDaemonLikeInProcess() throws Exception {
         try (Harness h = harness(SERVICES.formatted(tmp))) {
             Harness.Result local = h.inProcess("configure", "dhcp");
