@@ -16,7 +16,12 @@ import io.ww4j.status.StatusTracker;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.InterfaceAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.dhcp4java.DHCPPacket;
 import org.slf4j.Logger;
@@ -43,6 +48,8 @@ public final class DhcpEngine {
     private final StatusTracker status;
     private final LongSupplier clock;
     private final LeasePool pool;
+    /** Per local interface address: may unknown clients reaching us through it get a range address? */
+    private final Map<Inet4Address, Boolean> rangeServes = new ConcurrentHashMap<>();
     private volatile DhcpNodes nodes;
 
     public DhcpEngine(DhcpSettings settings, DhcpNodes nodes, LeaseStore store, StatusTracker status, LongSupplier clock) {
@@ -171,13 +178,56 @@ public final class DhcpEngine {
         return reply;
     }
 
+    /**
+     * Whether an unknown client whose request reached us directly through the interface holding
+     * {@code local} may get an address from the dynamic range: only when the range lies inside
+     * that interface's network. A server attached to another LAN (the office network of a laptop
+     * running the demo as root, say) must not hand out foreign addresses there, as dnsmasq does not
+     * either. Relayed requests (giaddr set) and addresses that are not this host's are not checked.
+     */
+    private boolean rangeServes(DHCPPacket req, Inet4Address local) {
+        if (Ip4.of(req.getGiaddrRaw()) != 0) {
+            return true;
+        }
+        return rangeServes.computeIfAbsent(local, this::rangeInsideNetworkOf);
+    }
+
+    private boolean rangeInsideNetworkOf(Inet4Address local) {
+        int prefix = -1;
+        try {
+            NetworkInterface nif = NetworkInterface.getByInetAddress(local);
+            if (nif != null) {
+                for (InterfaceAddress a : nif.getInterfaceAddresses()) {
+                    if (local.equals(a.getAddress())) {
+                        prefix = a.getNetworkPrefixLength();
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            log.debug("cannot read the network of {}: {}", local.getHostAddress(), e.toString());
+        }
+        if (prefix < 0 || prefix > 32) {
+            return true;
+        }
+        int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
+        int network = Ip4.of(local) & mask;
+        boolean inside = pool.inside(network, mask);
+        if (!inside) {
+            log.warn("dynamic range {}-{} is outside {}/{}, the network of the interface with {}: unknown clients "
+                    + "there get no address (set dhcp.range start/end inside it, or limit dhcp.interfaces)",
+                    settings.rangeStart().getHostAddress(), settings.rangeEnd().getHostAddress(), Ip4.format(network), prefix,
+                    local.getHostAddress());
+        }
+        return inside;
+    }
+
     private Reply server(DHCPPacket req, byte type, Client c, Inet4Address me, InetSocketAddress sender, String mac, DhcpHost host) {
         long now = clock.getAsLong();
         String who = host == null ? mac : host.nodeId() + " (" + mac + ")";
         switch (type) {
             case DHCPDISCOVER -> {
                 Inet4Address ip = host != null ? host.ip() : null;
-                if (ip == null && pool != null) {
+                if (ip == null && pool != null && rangeServes(req, me)) {
                     Inet4Address want = optAddr(req, org.dhcp4java.DHCPConstants.DHO_DHCP_REQUESTED_ADDRESS);
                     long got = pool.offer(mac, want == null ? null : Ip4.of(want), now);
                     ip = got < 0 ? null : Ip4.addr((int) got);
@@ -212,7 +262,7 @@ public final class DhcpEngine {
                 if (host != null) {
                     ours = true;
                     ok = host.ip() != null && Ip4.of(host.ip()) == ip;
-                } else if (pool != null) {
+                } else if (pool != null && rangeServes(req, me)) {
                     ours = sid != null || pool.inRange(ip);
                     ok = pool.commit(mac, ip, settings.leaseTime(), now);
                 } else {

@@ -269,6 +269,30 @@ class DhcpEngineTest {
         assertEquals(new InetSocketAddress("10.9.0.10", 68), ack.to());
     }
 
+    /**
+     * Requests arriving through an interface whose network does not hold the dynamic range (here
+     * loopback, 127.0.0.1/8, with the range in 10.9.0.0/24) get no range address; known nodes are
+     * still answered. A range inside that network is served.
+     */
+    @Test
+    void rangeIsOnlyServedOnTheNetworkItBelongsTo() throws Exception {
+        java.net.Inet4Address lo = ip("127.0.0.1");
+        DhcpEngine e = engine();
+        assertNull(e.handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), lo, 67, FROM), "range address offered on a foreign network");
+        DHCPPacket init = Packets.request(DHCPREQUEST, UNKNOWN);
+        init.setOptionAsInetAddress(DHO_DHCP_REQUESTED_ADDRESS, ip("10.9.0.101"));
+        assertNull(e.handle(wire(init), lo, 67, FROM), "range address acknowledged on a foreign network");
+        assertEquals(ip("10.9.0.10"), e.handle(wire(Packets.request(DHCPDISCOVER, KNOWN)), lo, 67, FROM).packet().getYiaddr());
+        // the same range through an address that is not this host's (no network known): served, as before
+        assertEquals(ip("10.9.0.101"), e.handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), ME, 67, FROM).packet().getYiaddr());
+
+        WarewulfConf c = conf();
+        c.dhcp.rangeStart = "127.0.0.100";
+        c.dhcp.rangeEnd = "127.0.0.102";
+        DHCPPacket offer = engine(c, LeaseStore.none()).handle(wire(Packets.request(DHCPDISCOVER, UNKNOWN)), lo, 67, FROM).packet();
+        assertEquals(ip("127.0.0.100"), offer.getYiaddr());
+    }
+
     @Test
     void unknownClientWithoutRangeIsNotAnswered() throws Exception {
         WarewulfConf c = conf();
