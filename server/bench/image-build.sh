@@ -6,11 +6,15 @@
 #
 #   server/bench/image-build.sh [SOURCE_DIR...]     (default: the JDK + /usr/share/doc, ~430 MiB)
 #
-# Needs root (owners, device nodes), cpio, pigz, gzip, and a built tree (./mvnw -q -DskipTests package).
+# Ours deflates with the system zlib (the launcher grants native access), the same library pigz uses.
+# Needs root (owners, device nodes), cpio, pigz, gzip, and a built tree (./mvnw -q -DskipTests package;
+# WW4J_DIST=/a/copy/of/distribution/target/ww4j keeps a rebuild from changing it mid-run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"; export JAVA_HOME
-[ -x distribution/target/ww4j/bin/wwctl ] || ./mvnw -q -B -DskipTests package
+# WW4J_DIST: a copy of the built tree, so a rebuild in this checkout cannot change it mid-run
+dist=${WW4J_DIST:-distribution/target/ww4j}
+[ -x "$dist/bin/wwctl" ] || ./mvnw -q -B -DskipTests package
 work=$(mktemp -d /var/tmp/ww4j-imgbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/etc/warewulf" "$work/chroots/bench/rootfs" "$work/provision"
@@ -40,7 +44,7 @@ rounds=${ROUNDS:-3}
 : > "$work/results"
 for r in $(seq 1 "$rounds"); do
   # interleaved, so a change in the machine's load hits all three alike
-  echo "ours $(t sh -c "distribution/target/ww4j/bin/wwctl image build -f bench > /dev/null")" >> "$work/results"
+  echo "ours $(t sh -c "'$dist/bin/wwctl' image build -f bench > /dev/null")" >> "$work/results"
   echo "pigz $(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | pigz -p 2 > '$work/pigz.img.gz'")" >> "$work/results"
   echo "gzip $(t sh -c "cd '$root' && find . | cpio -o -H newc --quiet | gzip -6 > '$work/gzip.img.gz'")" >> "$work/results"
   echo "round $r: $(tail -3 "$work/results" | tr '\n' ' ') load $(cut -d' ' -f1-3 /proc/loadavg)"

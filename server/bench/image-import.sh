@@ -10,11 +10,14 @@
 #
 #   server/bench/image-import.sh [SOURCE_DIR...]   (default: the JDK + /usr/share, ~1 GiB)
 #
-# Needs root, umoci, skopeo, squashfs-tools, and a built tree (./mvnw -q -DskipTests package).
+# Needs root, umoci, skopeo, squashfs-tools, and a built tree (./mvnw -q -DskipTests package;
+# WW4J_DIST=/a/copy/of/distribution/target/ww4j keeps a rebuild from changing it mid-run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${JAVA_HOME:=/usr/lib/jvm/temurin-25-jdk-amd64}"; export JAVA_HOME
-[ -x distribution/target/ww4j/bin/wwctl ] || ./mvnw -q -B -DskipTests package
+# WW4J_DIST: a copy of the built tree, so a rebuild in this checkout cannot change it mid-run
+dist=${WW4J_DIST:-distribution/target/ww4j}
+[ -x "$dist/bin/wwctl" ] || ./mvnw -q -B -DskipTests package
 work=$(mktemp -d /var/tmp/ww4j-impbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/etc/warewulf" "$work/chroots" "$work/provision"
@@ -50,7 +53,7 @@ sync
 
 t() { /usr/bin/time -f '%e %U %S' -o "$work/time" "$@"; awk '{printf "%s %.2f\n", $1, $2 + $3}' "$work/time"; }
 export WAREWULFCONF="$work/etc/warewulf/warewulf.conf" WW4J_NO_DAEMON=1
-wwctl=distribution/target/ww4j/bin/wwctl
+wwctl="$dist/bin/wwctl"
 clean() { rm -rf "$work/chroots"/* "$work/out"; sync; }
 rounds=${ROUNDS:-3}
 : > "$work/results"
