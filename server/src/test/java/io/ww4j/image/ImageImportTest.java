@@ -214,6 +214,55 @@ class ImageImportTest {
         assertEquals("image name exists, specify --force, --update, or choose a different name", exists.getMessage());
     }
 
+    /** A hand-made OCI layout with one layer; {@code digestOverride} replaces the layer's digest in the manifest. */
+    private Path ociLayout(String name, Path layerTar, String digestOverride) throws Exception {
+        Path dir = tmp.resolve(name);
+        Path blobs = dir.resolve("blobs/sha256");
+        Files.createDirectories(blobs);
+        Files.writeString(dir.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        String layer = sha256Blob(blobs, Files.readAllBytes(layerTar));
+        String config = sha256Blob(blobs, "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\"}}"
+                .getBytes(StandardCharsets.UTF_8));
+        String manifest = sha256Blob(blobs, ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + config + "\",\"size\":1},"
+                + "\"layers\":[{\"mediaType\":\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\""
+                + (digestOverride == null ? layer : digestOverride) + "\",\"size\":1}]}").getBytes(StandardCharsets.UTF_8));
+        Files.writeString(dir.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"" + manifest + "\",\"size\":1}]}");
+        return dir;
+    }
+
+    private static String sha256Blob(Path blobs, byte[] b) throws Exception {
+        String hex = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(b));
+        Files.write(blobs.resolve(hex), b);
+        return "sha256:" + hex;
+    }
+
+    @Test
+    void badOciLayersAreRefusedAndLeaveNothing() throws Exception {
+        Path ok = tar("ok-layer.tar", t -> file(t, "bin/sh", "#!/bin/true\n"));
+        // the layout itself imports, so the refusals below are about the bad parts only
+        store.importImage(Sources.open(ociLayout("good", ok, null).toString(), Sources.PullOptions.none()), "keep", false);
+        assertEquals("#!/bin/true\n", Files.readString(store.rootfs("keep").resolve("bin/sh")));
+        assertRefused(ociLayout("oci-dotdot", tar("l1.tar", t -> {
+            file(t, "bin/sh", "x");
+            file(t, "../evil", "x");
+        }), null), "path traversal");
+        assertRefused(ociLayout("oci-symlink", tar("l2.tar", t -> {
+            link(t, "etc", tmp.resolve("outside").toString(), TarArchiveEntry.LF_SYMLINK);
+            file(t, "etc/planted", "x");
+        }), null), "through the symlink");
+        // a layer whose bytes do not hash to the manifest's digest
+        Path tampered = ociLayout("oci-tampered", ok, null);
+        String okHex = sha256Blob(tmp, Files.readAllBytes(ok)).substring("sha256:".length());
+        Files.copy(tar("other.tar", t -> file(t, "bin/sh", "#!/bin/false\n")), tampered.resolve("blobs/sha256/" + okHex),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertRefused(tampered, "corrupt");
+        // a digest that tries to leave the blobs directory
+        assertRefused(ociLayout("oci-baddigest", ok, "sha256:../../../../etc/passwd"), "bad digest");
+        assertEquals(List.of("keep"), store.list());
+    }
+
     @Test
     void excludesAndKernels() throws Exception {
         Files.writeString(src.resolve("etc/warewulf/excludes"), "/boot/\nusr/lib/mod/*.bin\n");
