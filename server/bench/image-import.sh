@@ -18,6 +18,9 @@ cd "$(dirname "$0")/../.."
 # WW4J_DIST: a copy of the built tree, so a rebuild in this checkout cannot change it mid-run
 dist=${WW4J_DIST:-distribution/target/ww4j}
 [ -x "$dist/bin/wwctl" ] || ./mvnw -q -B -DskipTests package
+# wwctl's class-data archive is made once and not refreshed when the jars change: start from a fresh one
+rm -f "$dist"/var/cache/wwctl-*.jsa
+WAREWULFCONF=/dev/null "$dist/bin/wwctl" version > /dev/null
 work=$(mktemp -d /var/tmp/ww4j-impbench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/etc/warewulf" "$work/chroots" "$work/provision"
