@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         subcommands = {OverlayCommand.ListCmd.class, OverlayCommand.CreateCmd.class, OverlayCommand.DeleteCmd.class,
                 OverlayCommand.MkdirCmd.class, OverlayCommand.ChmodCmd.class, OverlayCommand.ChownCmd.class,
                 OverlayCommand.ImportCmd.class, OverlayCommand.ShowCmd.class, OverlayCommand.BuildCmd.class,
-                OverlayCommand.EditCmd.class})
+                OverlayCommand.EditCmd.class, OverlayCommand.InfoCmd.class})
 final class OverlayCommand {
     private OverlayCommand() {}
 
@@ -381,6 +381,89 @@ final class OverlayCommand {
                 return 0;
             }
             s.writeFile(name, file, after.getBytes(java.nio.charset.StandardCharsets.UTF_8), m);
+            return 0;
+        }
+    }
+
+    /**
+     * {@code overlay info}: a template's {@code wwdoc:} comment lines, then the node variables it
+     * uses with the wwctl option that sets each (help text from the option itself).
+     */
+    @Command(name = "info", aliases = {"variables", "vars"}, description = "Show the documentation and variables of a template")
+    static final class InfoCmd extends Base {
+        @Parameters(index = "0", paramLabel = "OVERLAY")
+        String name;
+
+        @Parameters(index = "1", paramLabel = "FILE")
+        String file;
+
+        /** Variable, its option and type (help comes from the option's description). */
+        private static final String[][] VARIABLES = {
+            {".Comment", "--comment", "string"}, {".ClusterName", "--cluster", "string"},
+            {".ImageName", "--image", "string"}, {".Ipxe", "--ipxe", "string"},
+            {".RuntimeOverlay", "--runtime-overlays", "[]string"}, {".SystemOverlay", "--system-overlays", "[]string"},
+            {".Kernel.Version", "--kernelversion", "string"}, {".Kernel.Args", "--kernelargs", "[]string"},
+            {".Init", "--init", "string"}, {".Root", "--root", "string"},
+            {".PrimaryNetDev", "--primarynet", "string"}, {".Profiles", "--profile", "[]string"},
+            {".Tags", "--tagadd", "map[string]string"},
+            {".Ipmi.UserName", "--ipmiuser", "string"}, {".Ipmi.Password", "--ipmipass", "string"},
+            {".Ipmi.Ipaddr", "--ipmiaddr", "IP"}, {".Ipmi.Gateway", "--ipmigateway", "IP"},
+            {".Ipmi.Netmask", "--ipminetmask", "IP"}, {".Ipmi.Port", "--ipmiport", "string"},
+            {".Ipmi.Interface", "--ipmiinterface", "string"}, {".Ipmi.EscapeChar", "--ipmiescapechar", "string"},
+            {".Ipmi.Write", "--ipmiwrite", "bool"}, {".Ipmi.Template", "--ipmitemplate", "string"},
+            {".Ipmi.Tags", "--ipmitagadd", "map[string]string"},
+        };
+        private static final java.util.regex.Pattern ACTION = java.util.regex.Pattern.compile("\\{\\{(.*?)\\}\\}",
+                java.util.regex.Pattern.DOTALL);
+        private static final java.util.regex.Pattern WWDOC = java.util.regex.Pattern.compile(
+                "^-?\\s*/\\*\\s*wwdoc:?(.*?)\\*/\\s*-?$", java.util.regex.Pattern.DOTALL);
+        private static final java.util.regex.Pattern CHAIN = java.util.regex.Pattern.compile(
+                "(?<![\\w$)\\].])(\\.[A-Z]\\w*(?:\\.[A-Z]\\w*)*)");
+
+        @Override
+        int exec(OverlayStore s) throws Exception {
+            OverlayStore.Overlay o = s.get(name);
+            Path p = s.inside(o, file);
+            if (!Files.isRegularFile(p) && Files.isRegularFile(p.resolveSibling(p.getFileName() + ".ww"))) {
+                p = p.resolveSibling(p.getFileName() + ".ww");
+            }
+            if (!Files.isRegularFile(p)) {
+                throw new CliException("file " + file + " does not exist within overlay " + name);
+            }
+            String text = Files.readString(p);
+            java.io.PrintStream out = session().out();
+            java.util.Set<String> used = new java.util.TreeSet<>();
+            java.util.regex.Matcher m = ACTION.matcher(text);
+            while (m.find()) {
+                String action = m.group(1).strip();
+                java.util.regex.Matcher doc = WWDOC.matcher(action);
+                if (doc.matches()) {
+                    for (String line : doc.group(1).strip().split("\n")) {
+                        out.println(line.strip());
+                    }
+                    continue;
+                }
+                if (action.startsWith("/*") || action.startsWith("- /*")) {
+                    continue;
+                }
+                java.util.regex.Matcher c = CHAIN.matcher(action.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\""));
+                while (c.find()) {
+                    used.add(c.group(1));
+                }
+            }
+            picocli.CommandLine.Model.CommandSpec flags = picocli.CommandLine.Model.CommandSpec.forAnnotatedObject(new FieldFlags());
+            Table t = new Table("VARIABLE", "OPTION", "TYPE", "HELP");
+            for (String[] v : VARIABLES) {
+                boolean hit = used.stream().anyMatch(u -> u.equals(v[0]) || u.startsWith(v[0] + "."));
+                if (hit) {
+                    picocli.CommandLine.Model.OptionSpec opt = flags.findOption(v[1]);
+                    String help = opt == null || opt.description().length == 0 ? "" : opt.description()[0];
+                    t.row(v[0], v[1], v[2], help);
+                }
+            }
+            if (t.size() > 0) {
+                t.print(out);
+            }
             return 0;
         }
     }

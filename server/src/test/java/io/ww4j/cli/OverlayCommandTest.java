@@ -134,4 +134,26 @@ class OverlayCommandTest {
             assertNotEquals(0, r.code(), "outside the overlay");
         }
     }
+
+    /** info: the wwdoc lines, then the variables the template uses with the options that set them. */
+    @Test
+    void info() throws Exception {
+        try (Harness h = new Harness(tmp)) {
+            Path t = tmp.resolve("var/lib/warewulf/overlays/bmc/rootfs/etc/bmc.conf.ww");
+            Files.createDirectories(t.getParent());
+            Files.writeString(t, "{{- /* wwdoc: BMC settings for the node. */ -}}\n{{/* a plain comment .Comment */}}\n"
+                    + "addr={{ .Ipmi.Ipaddr }} cluster={{ .ClusterName }} {{ printf \".Root\" }}\n"
+                    + "{{ range $n := .NetDevs }}{{ $n.Ipaddr }}{{ end }}\n");
+            Harness.Result r = h.inProcess("overlay", "info", "bmc", "/etc/bmc.conf");
+            assertEquals(0, r.code(), r.all());
+            String[] lines = r.out().split("\n");
+            assertEquals("BMC settings for the node.", lines[0], r.out());
+            assertTrue(lines[1].matches("VARIABLE\\s+OPTION\\s+TYPE\\s+HELP"), r.out());
+            assertTrue(r.out().matches("(?s).*\\.ClusterName\\s+--cluster\\s+string\\s+Set cluster group\n.*"), r.out());
+            assertTrue(r.out().matches("(?s).*\\.Ipmi\\.Ipaddr\\s+--ipmiaddr\\s+IP\\s+Set the IPMI IP address\n.*"), r.out());
+            assertTrue(!r.out().contains("--root") && !r.out().contains("--comment"), "strings and comments are not variables: " + r.out());
+            assertEquals(5, lines.length, r.out()); // doc line, header, dashes, two variables
+            assertNotEquals(0, h.inProcess("overlay", "vars", "bmc", "/etc/none").code());
+        }
+    }
 }
