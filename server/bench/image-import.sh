@@ -61,11 +61,13 @@ clean() { rm -rf "$work/chroots"/* "$work/out"; sync; }
 rounds=${ROUNDS:-3}
 : > "$work/results"
 for r in $(seq 1 "$rounds"); do
-  clean; echo "oci-ours $(t "$wwctl" image import "$work/image.oci.tar" oci > /dev/null)" >> "$work/results"
+  clean; echo "oci-ours $(t sh -c "'$wwctl' image import '$work/image.oci.tar' oci > /dev/null")" >> "$work/results"
   clean; mkdir -p "$work/out"
   echo "oci-tar $(t sh -c "for l in ${layers[*]}; do tar --numeric-owner -xpzf '$layout/blobs/sha256/'\$l -C '$work/out' || exit 1; done")" >> "$work/results"
-  clean; echo "sqfs-ours $(t "$wwctl" image import "$work/image.sqfs" sqfs > /dev/null)" >> "$work/results"
-  clean; echo "sqfs-unsquashfs $(t unsquashfs -q -n -d "$work/out" "$work/image.sqfs" > /dev/null)" >> "$work/results"
+  clean; echo "sqfs-ours $(t sh -c "'$wwctl' image import '$work/image.sqfs' sqfs > /dev/null")" >> "$work/results"
+  clean; echo "sqfs-unsquashfs $(t sh -c "unsquashfs -q -n -d '$work/out' '$work/image.sqfs' > /dev/null")" >> "$work/results"
+  # each import really produced the tree
+  [ -f "$work/out/usr/share/doc/bash/copyright" ] || [ ! -d /usr/share/doc/bash ] || { echo "unsquashfs output incomplete" >&2; exit 1; }
   echo "round $r: $(tail -4 "$work/results" | tr '\n' ' ') load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 med() { grep "^$1 " "$work/results" | awk '{print $'"$2"'}' | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
