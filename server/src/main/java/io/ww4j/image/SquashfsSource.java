@@ -73,6 +73,8 @@ final class SquashfsSource implements Sources.Source {
         long dirTable;
         long[] ids;
         long[][] fragments; // {start, size}
+        private int cachedFragment = -1;
+        private byte[] cachedFragmentData;
         final Map<Long, byte[][]> metaCache = new HashMap<>();
         final Map<Long, String> seenInodes = new HashMap<>();
         final Set<Long> dirsOnPath = new HashSet<>();
@@ -440,11 +442,7 @@ final class SquashfsSource implements Sources.Source {
                         if (frag >= fragments.length) {
                             throw bad("fragment index out of range at " + name);
                         }
-                        long[] f = fragments[(int) frag];
-                        int csize = (int) (f[1] & 0xffffff);
-                        byte[] raw = new byte[csize];
-                        read0(f[0], raw);
-                        byte[] fb = (f[1] & 0x1000000) != 0 ? raw : decompress(raw, blockSize);
+                        byte[] fb = fragment((int) frag);
                         int n = (int) left;
                         if (fragOff + n > fb.length) {
                             throw bad("fragment too short at " + name);
@@ -460,6 +458,21 @@ final class SquashfsSource implements Sources.Source {
             };
             w.apply(new TreeEntry(name, TreeEntry.Type.FILE, perm, uid, gid, mtime, size, null, 0, 0),
                     new Sources.CountingInputStream(data, progress));
+        }
+
+        /**
+         * A fragment block, decompressed. Small files share fragment blocks and come one after
+         * another, so the last one is kept: without it every small file inflated a whole block.
+         */
+        byte[] fragment(int index) throws IOException {
+            if (index != cachedFragment) {
+                long[] f = fragments[index];
+                byte[] raw = new byte[(int) (f[1] & 0xffffff)];
+                read0(f[0], raw);
+                cachedFragmentData = (f[1] & 0x1000000) != 0 ? raw : decompress(raw, blockSize);
+                cachedFragment = index;
+            }
+            return cachedFragmentData;
         }
 
         void read0(long pos, byte[] into) throws IOException {
