@@ -3,6 +3,7 @@ package io.ww4j.cli;
 import io.ww4j.archive.AtomicFile;
 import io.ww4j.config.WarewulfConf;
 import io.ww4j.dhcp.DhcpSettings;
+import io.ww4j.dhcp.Ip4;
 import io.ww4j.overlay.OverlayBuilder;
 import io.ww4j.overlay.OverlayException;
 import io.ww4j.template.RenderResult;
@@ -239,16 +240,16 @@ final class ConfigureCommand extends WwCommand {
                 throw new CliException("dhcp: ipaddr and netmask must be set in warewulf.conf to serve DHCP");
             }
             if (d.rangeStart() != null) {
-                int net = ip(d.serverIp()) & ip(d.netmask());
-                for (Inet4Address a : List.of(d.rangeStart(), d.rangeEnd())) {
-                    if ((ip(a) & ip(d.netmask())) != net) {
-                        throw new CliException("dhcp: range address " + a.getHostAddress() + " is not in the network "
-                                + int2ip(net) + "/" + d.netmask().getHostAddress()
-                                + " of ipaddr " + d.serverIp().getHostAddress());
-                    }
+                int server = Ip4.of(d.serverIp());
+                int mask = Ip4.of(d.netmask());
+                Inet4Address outside = d.rangeAddressOutside(server, mask);
+                if (outside != null) {
+                    throw new CliException("dhcp: range address " + outside.getHostAddress() + " is not in the network "
+                            + Ip4.format(server & mask) + "/" + d.netmask().getHostAddress()
+                            + " of ipaddr " + d.serverIp().getHostAddress());
                 }
-                if (Integer.compareUnsigned(ip(d.serverIp()), ip(d.rangeStart())) >= 0
-                        && Integer.compareUnsigned(ip(d.serverIp()), ip(d.rangeEnd())) <= 0) {
+                if (Integer.compareUnsigned(server, Ip4.of(d.rangeStart())) >= 0
+                        && Integer.compareUnsigned(server, Ip4.of(d.rangeEnd())) <= 0) {
                     s.warn("dhcp: the server's own address %s lies inside the dynamic range", d.serverIp().getHostAddress());
                 }
             }
@@ -266,14 +267,6 @@ final class ConfigureCommand extends WwCommand {
         }
     }
 
-    private static int ip(Inet4Address a) {
-        byte[] b = a.getAddress();
-        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | b[3] & 0xff;
-    }
-
-    private static String int2ip(int v) {
-        return (v >>> 24) + "." + (v >>> 16 & 0xff) + "." + (v >>> 8 & 0xff) + "." + (v & 0xff);
-    }
 
     static void tftp(Session s) throws IOException {
         WarewulfConf c = s.conf();

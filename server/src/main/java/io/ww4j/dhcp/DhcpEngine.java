@@ -200,6 +200,7 @@ public final class DhcpEngine {
                 for (InterfaceAddress a : nif.getInterfaceAddresses()) {
                     if (local.equals(a.getAddress())) {
                         prefix = a.getNetworkPrefixLength();
+                        break;
                     }
                 }
             }
@@ -211,7 +212,7 @@ public final class DhcpEngine {
         }
         int mask = prefix == 0 ? 0 : -1 << (32 - prefix);
         int network = Ip4.of(local) & mask;
-        boolean inside = pool.inside(network, mask);
+        boolean inside = settings.rangeAddressOutside(network, mask) == null;
         if (!inside) {
             log.warn("dynamic range {}-{} is outside {}/{}, the network of the interface with {}: unknown clients "
                     + "there get no address (set dhcp.range start/end inside it, or limit dhcp.interfaces)",

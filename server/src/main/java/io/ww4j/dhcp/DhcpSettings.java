@@ -69,4 +69,21 @@ public record DhcpSettings(Mode mode, Inet4Address serverIp, Inet4Address netmas
     public int clientPort() {
         return port + 1;
     }
+
+    /**
+     * The first end of the dynamic range outside the network {@code address & mask}, or null when
+     * the whole range lies inside it (or there is no range).
+     */
+    public Inet4Address rangeAddressOutside(int address, int mask) {
+        if (rangeStart == null) {
+            return null;
+        }
+        int network = address & mask;
+        for (Inet4Address a : List.of(rangeStart, rangeEnd)) {
+            if ((Ip4.of(a) & mask) != network) {
+                return a;
+            }
+        }
+        return null;
+    }
 }

@@ -5,10 +5,10 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** IPv4 addresses as unsigned 32-bit values held in an int: cheap to compare, count and store. */
-final class Ip4 {
+public final class Ip4 {
     private Ip4() {}
 
-    static int of(Inet4Address a) {
+    public static int of(Inet4Address a) {
         byte[] b = a.getAddress();
         return ((b[0] & 0xFF) << 24) | ((b[1] & 0xFF) << 16) | ((b[2] & 0xFF) << 8) | (b[3] & 0xFF);
     }
@@ -49,7 +49,7 @@ final class Ip4 {
         return addr(parse(s));
     }
 
-    static String format(int v) {
+    public static String format(int v) {
         return (v >>> 24) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
     }
 }

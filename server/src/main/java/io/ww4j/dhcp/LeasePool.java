@@ -66,11 +66,6 @@ final class LeasePool {
         }
     }
 
-    /** Whether the whole range lies inside {@code network}/{@code mask}. */
-    boolean inside(int network, int mask) {
-        return (start & mask) == network && (end & mask) == network;
-    }
-
     boolean inRange(int ip) {
         return Integer.compareUnsigned(ip, start) >= 0 && Integer.compareUnsigned(ip, end) <= 0;
     }
