@@ -746,18 +746,52 @@ public final class ProvisionServer implements AutoCloseable {
 
     private ScriptInputs inputs(HttpServerExchange ex, ProvisionRequest req, BootNode n) {
         String ipaddr = conf.ipaddr;
-        if (ipaddr.isEmpty()) {
-            // No ipaddr configured (upstream would autodetect): the address the client reached us on.
-            InetSocketAddress local = ex.getDestinationAddress();
-            ipaddr = local.getAddress() instanceof Inet6Address ? "" : local.getAddress().getHostAddress();
-        }
         String port = String.valueOf(conf.warewulf.port == 0 ? boundPort : conf.warewulf.port);
+        if (ipaddr.isEmpty()) {
+            // No ipaddr configured (upstream would autodetect): the address the client asked for in
+            // its Host header when that is an IPv4 literal (behind NAT or a port forward, e.g. QEMU's
+            // guestfwd, that is the only address the node can reach), else the address the
+            // connection arrived on.
+            String[] host = ipv4Host(ex.getRequestHeaders().getFirst(Headers.HOST));
+            if (host != null) {
+                ipaddr = host[0];
+                if (host[1] != null) {
+                    port = host[1];
+                }
+            } else {
+                InetSocketAddress local = ex.getDestinationAddress();
+                ipaddr = local.getAddress() instanceof Inet6Address ? "" : local.getAddress().getHostAddress();
+            }
+        }
         String authority = req.ipv6() && !ipaddr6.isEmpty() ? "[" + ipaddr6 + "]:" + port : ipaddr + ":" + port;
         String kernelVersion = n.kernelVersion();
         if (kernelVersion.isEmpty() && !n.imageName().isEmpty()) {
             kernelVersion = d.images().kernel(n.imageName(), "").map(ImageProvider.Kernel::version).orElse("");
         }
         return new ScriptInputs(req.hwaddr(), ipaddr, ipaddr6, port, authority, conf.warewulf.tls, kernelVersion);
+    }
+
+    private static final java.util.regex.Pattern IPV4_HOST = java.util.regex.Pattern.compile(
+            "((?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d))(?::(\\d{1,5}))?");
+
+    /** {address, port or null} of a Host header value that is an IPv4 literal, else null. */
+    static String[] ipv4Host(String hostHeader) {
+        if (hostHeader == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = IPV4_HOST.matcher(hostHeader.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        String port = m.group(2);
+        if (port != null) {
+            int p = Integer.parseInt(port);
+            if (p < 1 || p > 65535) {
+                return null;
+            }
+            port = String.valueOf(p);
+        }
+        return new String[] {m.group(1), port};
     }
 
     /** Upstream's templateVars for a known node (spec §2.1). */

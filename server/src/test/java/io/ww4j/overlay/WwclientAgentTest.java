@@ -113,8 +113,14 @@ class WwclientAgentTest {
     }
 
     Process startAgent(boolean secure, int interval, String... extra) throws IOException {
+        return startAgent("BOOT_IMAGE=/vmlinuz quiet wwid=00:11:22:33:44:55 console=ttyS0", Map.of(), secure,
+                interval, extra);
+    }
+
+    Process startAgent(String kernelCmdline, Map<String, String> envChanges, boolean secure, int interval,
+                       String... extra) throws IOException {
         Path cmdline = tmp.resolve("cmdline");
-        Files.writeString(cmdline, "BOOT_IMAGE=/vmlinuz quiet wwid=00:11:22:33:44:55 console=ttyS0\n");
+        Files.writeString(cmdline, kernelCmdline + "\n");
         Path root = tmp.resolve("root");
         Files.createDirectories(root);
         List<String> cmd = new java.util.ArrayList<>(List.of("sh", AGENT.toString(), "--root", root.toString(),
@@ -131,6 +137,13 @@ class WwclientAgentTest {
         env.put("WW_UUID", "4c4c4544-0042-3510-8044-b4c04f4b4d32");
         env.put("WW_ASSETTAG", "rack 12 slot 3");
         env.put("TMPDIR", tmp.toString());
+        envChanges.forEach((k, v) -> {
+            if (v.isEmpty()) {
+                env.remove(k);
+            } else {
+                env.put(k, v);
+            }
+        });
         pb.redirectErrorStream(true).redirectOutput(tmp.resolve("agent.log").toFile());
         agent = pb.start();
         return agent;
@@ -206,6 +219,35 @@ class WwclientAgentTest {
         } catch (IOException e) {
             return null;
         }
+    }
+
+    /** warewulf.conf without ipaddr: WW_SERVER is empty, the agent polls the URL iPXE booted it from. */
+    @Test
+    void withoutServerAddressPollsTheBootServerFromTheKernelCommandLine() throws Exception {
+        served.put("etc/", "755");
+        served.put("etc/motd", "from the boot server\n");
+        Path conf = tmp.resolve("wwclient.conf");
+        Files.writeString(conf, "WW_SERVER=''\nWW_SERVER6=''\nWW_PORT='1'\nWW_SECURE='false'\n");
+        startAgent("initrd=image wwinit.server=http://127.0.0.1:" + port + " wwid=00:11:22:33:44:55 quiet",
+                Map.of("WW_IPADDR", "", "WW_PORT", "", "WW_CONFIG", conf.toString()), false, 3600, "--once");
+        assertTrue(agent.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, agent.exitValue(), () -> read(tmp.resolve("agent.log")));
+        assertEquals("from the boot server\n", read(root("etc/motd")));
+        assertTrue(requests.get(0).startsWith("/runtime/00:11:22:33:44:55?"), requests.toString());
+        assertTrue(read(tmp.resolve("agent.log")).contains("polling http://127.0.0.1:" + port + "/runtime/"),
+                () -> read(tmp.resolve("agent.log")));
+    }
+
+    @Test
+    void withoutAnyServerAddressItSaysSo() throws Exception {
+        Path conf = tmp.resolve("wwclient.conf");
+        Files.writeString(conf, "WW_SERVER=''\n");
+        startAgent("wwid=00:11:22:33:44:55", Map.of("WW_IPADDR", "", "WW_CONFIG", conf.toString()), false, 3600,
+                "--once");
+        assertTrue(agent.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(1, agent.exitValue());
+        assertTrue(read(tmp.resolve("agent.log")).contains("no server address"), () -> read(tmp.resolve("agent.log")));
+        assertTrue(requests.isEmpty());
     }
 
     @Test
