@@ -81,7 +81,7 @@ final class Compiler {
     }
 
     static final class Text extends Step {
-        private final String text;
+        final String text;
 
         Text(String text) {
             this.text = text;
@@ -95,9 +95,9 @@ final class Compiler {
     }
 
     static final class Seq extends Step {
-        private final Step[] steps;
+        final Step[] steps;
         /** texts[i]: the text of steps[i] when it is a Text, appended here without a call. */
-        private final String[] texts;
+        final String[] texts;
 
         Seq(Step[] steps) {
             this.steps = steps;
@@ -129,8 +129,8 @@ final class Compiler {
     }
 
     static final class Print extends Step {
-        private final Node.Action node;
-        private final Expr pipe;
+        final Node.Action node;
+        final Expr pipe;
 
         Print(Node.Action node, Expr pipe) {
             this.node = node;
@@ -146,8 +146,8 @@ final class Compiler {
     }
 
     static final class PrintCmd extends Step {
-        private final Node.Action node;
-        private final Cmd cmd;
+        final Node.Action node;
+        final Cmd cmd;
 
         PrintCmd(Node.Action node, Cmd cmd) {
             this.node = node;
@@ -163,8 +163,8 @@ final class Compiler {
     }
 
     static final class PrintVar extends Step {
-        private final Node.Var var;
-        private final int slot;
+        final Node.Var var;
+        final int slot;
 
         PrintVar(Node.Action node, Node.Var var) {
             this.var = var;
@@ -180,8 +180,8 @@ final class Compiler {
     }
 
     static final class Declare extends Step {
-        private final Node.Action node;
-        private final Expr pipe;
+        final Node.Action node;
+        final Expr pipe;
 
         Declare(Node.Action node, Expr pipe) {
             this.node = node;
@@ -197,11 +197,11 @@ final class Compiler {
     }
 
     static final class If extends Step {
-        private final Node.Branch node;
-        private final Expr pipe;
-        private final Step then;
-        private final Step els;
-        private final boolean with;
+        final Node.Branch node;
+        final Expr pipe;
+        final Step then;
+        final Step els;
+        final boolean with;
 
         If(Node.Branch node, Expr pipe, Step then, Step els, boolean with) {
             this.node = node;
@@ -213,7 +213,7 @@ final class Compiler {
         }
 
         /** The pipeline's only command, called directly (null: a real pipeline). */
-        private final Cmd cmd;
+        final Cmd cmd;
 
         @Override
         int run(Exec ex, Object dot, Object[] vars) {
@@ -268,8 +268,8 @@ final class Compiler {
 
     /** String keys in iteration order and the permutation that sorts them (null: already sorted). */
     static final class KeyOrder {
-        private final String[] keys;
-        private final int[] perm;
+        final String[] keys;
+        final int[] perm;
 
         private KeyOrder(String[] keys, int[] perm) {
             this.keys = keys;
@@ -329,8 +329,8 @@ final class Compiler {
     }
 
     static final class Call extends Step {
-        private final Node.TemplateCall node;
-        private final Expr pipe;
+        final Node.TemplateCall node;
+        final Expr pipe;
 
         Call(Node.TemplateCall node) {
             this.node = node;
@@ -347,7 +347,7 @@ final class Compiler {
     static final class Flow extends Step {
         static final Flow BRK = new Flow(BREAK);
         static final Flow CONT = new Flow(CONTINUE);
-        private final int code;
+        final int code;
 
         private Flow(int code) {
             this.code = code;
@@ -360,7 +360,7 @@ final class Compiler {
     }
 
     static final class Unknown extends Step {
-        private final Node node;
+        final Node node;
 
         Unknown(Node node) {
             this.node = node;
@@ -395,14 +395,13 @@ final class Compiler {
 
         @Override
         Object eval(Exec ex, Object dot, Object[] vars) {
-            Object v = cmd.eval(ex, dot, Exec.NO_FINAL, vars);
-            return v == Values.NIL_IFACE ? Values.MISSING : v;
+            return noNil(cmd.eval(ex, dot, Exec.NO_FINAL, vars));
         }
     }
 
     static final class Pipeline extends Expr {
-        private final Cmd[] cmds;
-        private final Node.Var[] decl;
+        final Cmd[] cmds;
+        final Node.Var[] decl;
 
         Pipeline(Cmd[] cmds, Node.Var[] decl) {
             this.cmds = cmds;
@@ -413,10 +412,7 @@ final class Compiler {
         Object eval(Exec ex, Object dot, Object[] vars) {
             Object value = Exec.NO_FINAL;
             for (Cmd c : cmds) {
-                value = c.eval(ex, dot, value, vars);
-                if (value == Values.NIL_IFACE) {
-                    value = Values.MISSING;
-                }
+                value = noNil(c.eval(ex, dot, value, vars));
             }
             for (Node.Var v : decl) {
                 ex.set(v, vars, value);
@@ -451,7 +447,7 @@ final class Compiler {
 
     /** Exec's general path: every shape, every error. */
     static final class General extends Cmd {
-        private final Node.Command cmd;
+        final Node.Command cmd;
 
         General(Node.Command cmd) {
             this.cmd = cmd;
@@ -465,7 +461,7 @@ final class Compiler {
 
     static final class VarRef extends Cmd {
         final Node.Var var;
-        private final int slot;
+        final int slot;
 
         VarRef(Node.Var var) {
             this.var = var;
@@ -480,11 +476,11 @@ final class Compiler {
     }
 
     static final class VarFields extends Cmd {
-        private final Node.Var var;
-        private final Node[] args;
-        private final int slot;
-        private final String[] fields;
-        private final boolean plain;
+        final Node.Var var;
+        final Node[] args;
+        final int slot;
+        final String[] fields;
+        final boolean plain;
 
         VarFields(Node.Var var, Node[] args, boolean plain) {
             this.var = var;
@@ -505,9 +501,9 @@ final class Compiler {
     }
 
     static final class DotFields extends Cmd {
-        private final Node.Field f;
-        private final Node[] args;
-        private final boolean plain;
+        final Node.Field f;
+        final Node[] args;
+        final boolean plain;
 
         DotFields(Node.Field f, Node[] args, boolean plain) {
             this.f = f;
@@ -543,8 +539,8 @@ final class Compiler {
     }
 
     static final class Literal extends Cmd {
-        private final Node node;
-        private final Object value;
+        final Node node;
+        final Object value;
 
         Literal(Node node) {
             this.node = node;
@@ -587,25 +583,25 @@ final class Compiler {
      * than through an evaluator object per argument (a call the JIT cannot inline).
      */
     static final class Bound extends Cmd {
-        private static final int CONST = 0;
-        private static final int VAR = 1;
-        private static final int DOT = 2;
-        private static final int GENERAL = 3;
-        private static final int VAR_FIELDS = 4;
-        private static final int DOT_FIELDS = 5;
+        static final int CONST = 0;
+        static final int VAR = 1;
+        static final int DOT = 2;
+        static final int GENERAL = 3;
+        static final int VAR_FIELDS = 4;
+        static final int DOT_FIELDS = 5;
 
-        private final Node.Command cmd;
-        private final Node.Ident id;
-        private final Func.Body body;
-        private final String name;
-        private final int[] kinds;
-        private final Node[] nodes;
-        private final Object[] consts;
-        private final int[] slots;
-        private final GoType[] types;
-        private final String[][] fields;
-        private final Node.Site[][] sites;
-        private final GoType finType;
+        final Node.Command cmd;
+        final Node.Ident id;
+        final Func.Body body;
+        final String name;
+        final int[] kinds;
+        final Node[] nodes;
+        final Object[] consts;
+        final int[] slots;
+        final GoType[] types;
+        final String[][] fields;
+        final Node.Site[][] sites;
+        final GoType finType;
 
         /** {@code types}: the parameter type each argument (cmd.args[1..]) is converted to. */
         Bound(Node.Command cmd, Node.Ident id, Func f, GoType[] types, GoType finType) {
@@ -685,15 +681,40 @@ final class Compiler {
                 argv[n] = ex.validate(fin, finType);
             }
             try {
-                Object r = body.call(ex.ctx, argv);
-                return r == null ? Values.NIL_IFACE : r;
-            } catch (TemplateException | RenderContext.Abort | StackOverflowError e) {
-                throw e;
+                return result(body.call(ex.ctx, argv));
             } catch (Exception | Error e) {
-                ex.node = cmd;
-                throw ex.error("error calling " + name + ": " + Exec.message(e), e);
+                throw callFailed(ex, e, cmd, name);
             }
         }
+    }
+
+    /** A function's result as the executor holds it: Java null is Go's nil interface. */
+    static Object result(Object r) {
+        return r == null ? Values.NIL_IFACE : r;
+    }
+
+    /** A pipeline's value: a nil interface read from a map becomes a missing value. */
+    static Object noNil(Object v) {
+        return v == Values.NIL_IFACE ? Values.MISSING : v;
+    }
+
+    /**
+     * What a function call that threw becomes: template errors, abort() and stack overflows go on
+     * unchanged (the caller throws what this returns, or this throws); anything else is Go's
+     * {@code error calling NAME: message} at the command.
+     */
+    static RuntimeException callFailed(Exec ex, Throwable e, Node cmd, String name) {
+        if (e instanceof TemplateException te) {
+            return te;
+        }
+        if (e instanceof RenderContext.Abort a) {
+            return a;
+        }
+        if (e instanceof StackOverflowError so) {
+            throw so;
+        }
+        ex.node = cmd;
+        return ex.error("error calling " + name + ": " + Exec.message(e), e);
     }
 
     // ---- arguments ----

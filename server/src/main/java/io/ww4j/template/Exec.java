@@ -103,90 +103,101 @@ final class Exec {
     /** Runs a range; returns NEXT, or CONTINUE from its else list (for an outer range). */
     int range(Object dot, Compiler.Range r, Object[] vars) {
         node = r.node;
-        Object val = r.pipe.eval(this, dot, vars);
+        Items items = rangeItems(r.pipe.eval(this, dot, vars), r);
         Node.Var[] decl = r.node.pipe.decl;
-        Compiler.Step body = r.body;
-        boolean ran = false;
+        int n = items.size;
+        for (int i = 0; i < n; i++) {
+            Object e = items.elem(i);
+            if (decl.length == 2) {
+                set(decl[0], vars, items.key(i));
+                set(decl[1], vars, e);
+            } else if (decl.length == 1) {
+                set(decl[0], vars, e);
+            }
+            if (r.body.run(this, e, vars) == Compiler.BREAK) {
+                break;
+            }
+        }
+        return n == 0 && r.els != null ? rangeElse(r.els.run(this, dot, vars)) : Compiler.NEXT;
+    }
+
+    /** Go recovers a break from a range's else list in that range too; a continue goes outward. */
+    static int rangeElse(int flow) {
+        return flow == Compiler.CONTINUE ? Compiler.CONTINUE : Compiler.NEXT;
+    }
+
+    /** What a range iterates over, Go's way; or Go's error for what it cannot iterate over. */
+    Items rangeItems(Object val, Compiler.Range r) {
         if (val instanceof List<?> l) {
-            int n = l.size();
-            for (int i = 0; i < n; i++) {
-                ran = true;
-                Object e = l.get(i);
-                if (e == null) {
-                    e = Values.NIL_IFACE;
-                }
-                if (decl.length == 1) {
-                    set(decl[0], vars, e);
-                } else if (decl.length == 2) {
-                    set(decl[0], vars, (long) i);
-                    set(decl[1], vars, e);
-                }
-                if (body.run(this, e, vars) == Compiler.BREAK) {
-                    break;
-                }
-            }
-        } else if (val instanceof Map<?, ?> m) {
-            // keys sorted before the first iteration, as Go's fmtsort does; no lookup per key
-            for (Object o : r.sortedEntries(m)) {
-                Map.Entry<?, ?> en = (Map.Entry<?, ?>) o;
-                ran = true;
-                Object e = en.getValue();
-                if (e == null) {
-                    e = Values.NIL_IFACE;
-                }
-                if (decl.length == 1) {
-                    set(decl[0], vars, e);
-                } else if (decl.length == 2) {
-                    set(decl[0], vars, en.getKey());
-                    set(decl[1], vars, e);
-                }
-                if (body.run(this, e, vars) == Compiler.BREAK) {
-                    break;
-                }
-            }
-        } else if (val == null || val == Values.MISSING || val == Values.NIL_IFACE) {
-            // nothing: like an empty map
-        } else if (val.getClass().isArray() || val instanceof java.util.Collection<?>) {
+            return new Items(Items.LIST, l, null, l.size());
+        }
+        if (val instanceof Map<?, ?> m) {
+            // keys sorted before the first iteration, as Go's fmtsort does; values read as the range goes
+            Object[] es = r.sortedEntries(m);
+            return new Items(Items.MAP, null, es, es.length);
+        }
+        if (val == null || val == Values.MISSING || val == Values.NIL_IFACE) {
+            return Items.NONE; // like an empty map
+        }
+        if (val.getClass().isArray() || val instanceof java.util.Collection<?>) {
             List<?> l = Values.asList(val);
-            for (int i = 0; i < l.size(); i++) {
-                ran = true;
-                Object e = l.get(i);
-                if (decl.length == 1) {
-                    set(decl[0], vars, e);
-                } else if (decl.length == 2) {
-                    set(decl[0], vars, (long) i);
-                    set(decl[1], vars, e);
-                }
-                if (body.run(this, e, vars) == Compiler.BREAK) {
-                    break;
-                }
-            }
-        } else if (Values.isInt(val)) {
+            return new Items(Items.OTHER, l, null, l.size());
+        }
+        if (Values.isInt(val)) {
             // Go 1.22+: range over an integer
-            if (decl.length > 1) {
+            if (r.node.pipe.decl.length > 1) {
                 node = r.node;
                 throw error("can't use " + GoFmt.v(val) + " to iterate over more than one variable");
             }
             long n = Values.toLong(val);
-            for (long i = 0; i < n; i++) {
-                ran = true;
-                Object e = i; // boxed once: it is both dot and the variable
-                if (decl.length == 1) {
-                    set(decl[0], vars, e);
+            return new Items(Items.INT, null, null, (int) Math.max(0, Math.min(n, Integer.MAX_VALUE)));
+        }
+        node = r.node;
+        throw error("range can't iterate over " + GoFmt.v(val));
+    }
+
+    /** The elements of one range, read by index (their keys too); lists are read as the range goes. */
+    static final class Items {
+        static final int LIST = 0;
+        static final int OTHER = 1;
+        static final int MAP = 2;
+        static final int INT = 3;
+        static final Items NONE = new Items(OTHER, List.of(), null, 0);
+
+        private final int kind;
+        private final List<?> list;
+        private final Object[] entries;
+        final int size;
+
+        Items(int kind, List<?> list, Object[] entries, int size) {
+            this.kind = kind;
+            this.list = list;
+            this.entries = entries;
+            this.size = size;
+        }
+
+        /** Dot in the body, and the value of the range's last variable. */
+        Object elem(int i) {
+            switch (kind) {
+                case LIST: {
+                    Object e = list.get(i);
+                    return e == null ? Values.NIL_IFACE : e;
                 }
-                if (body.run(this, e, vars) == Compiler.BREAK) {
-                    break;
+                case OTHER:
+                    return list.get(i);
+                case MAP: {
+                    Object e = ((Map.Entry<?, ?>) entries[i]).getValue();
+                    return e == null ? Values.NIL_IFACE : e;
                 }
+                default:
+                    return (long) i;
             }
-        } else {
-            node = r.node;
-            throw error("range can't iterate over " + GoFmt.v(val));
         }
-        if (!ran && r.els != null) {
-            // Go recovers a break from the else list in this range too; a continue goes outward
-            return r.els.run(this, dot, vars) == Compiler.CONTINUE ? Compiler.CONTINUE : Compiler.NEXT;
+
+        /** The index or map key: the first of a range's two variables. */
+        Object key(int i) {
+            return kind == MAP ? ((Map.Entry<?, ?>) entries[i]).getKey() : (Object) (long) i;
         }
-        return Compiler.NEXT;
     }
 
     void set(Node.Var v, Object[] vars, Object value) {
@@ -440,15 +451,9 @@ final class Exec {
 
     Object invoke(Func f, String name, Node cmd, Object[] argv) {
         try {
-            Object r = f.body.call(ctx, argv);
-            return r == null ? Values.NIL_IFACE : r;
-        } catch (TemplateException | RenderContext.Abort e) {
-            throw e;
-        } catch (StackOverflowError e) {
-            throw e;
+            return Compiler.result(f.body.call(ctx, argv));
         } catch (Exception | Error e) {
-            node = cmd;
-            throw error("error calling " + name + ": " + message(e), e);
+            throw Compiler.callFailed(this, e, cmd, name);
         }
     }
 
