@@ -36,14 +36,25 @@ public final class Template {
 
     /** Parses {@code text} as template {@code name}; {@code funcs} may be used by the template. */
     public static Template parse(String name, String text, Map<String, Func> funcs) {
+        return parse(name, text, funcs, true);
+    }
+
+    /** {@code generate}: compile to a class (CodeGen), else run the steps (tests compare the two). */
+    static Template parse(String name, String text, Map<String, Func> funcs, boolean generate) {
         Map<String, Func> all = new HashMap<>(Builtins.ALL);
         all.putAll(funcs);
         Map<String, Parser.Tree> trees = new HashMap<>();
         Parser.parse(name, text, all, trees);
         for (Parser.Tree t : trees.values()) {
-            t.compiled = Compiler.compile(t.root);
+            Compiler.Step steps = Compiler.compile(t.root);
+            t.compiled = generate ? CodeGen.generate(steps) : steps;
         }
         return new Template(name, Map.copyOf(trees));
+    }
+
+    /** Whether every tree of this template runs as generated code (for tests). */
+    boolean generated() {
+        return trees.values().stream().allMatch(t -> CodeGen.isGenerated(t.compiled));
     }
 
     public String name() {

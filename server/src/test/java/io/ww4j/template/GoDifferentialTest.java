@@ -123,8 +123,16 @@ class GoDifferentialTest {
     }
 
     static GoReference.Result renderJava(GoReference.Case c) {
+        return renderJava(c, true);
+    }
+
+    /** {@code generate}: run as generated code (failing when the template is not), else as steps. */
+    static GoReference.Result renderJava(GoReference.Case c, boolean generate) {
         try {
-            Template t = Template.parse(c.name(), c.text(), Sprig.functions());
+            Template t = Template.parse(c.name(), c.text(), Sprig.functions(), generate);
+            if (generate && !t.generated()) {
+                return new GoReference.Result("", "NOT GENERATED");
+            }
             return new GoReference.Result(t.render(javaData(c.dataJson())), null);
         } catch (TemplateException e) {
             return new GoReference.Result("", e.getMessage());
@@ -148,6 +156,12 @@ class GoDifferentialTest {
             GoReference.Case c = cases.get(i);
             GoReference.Result go = goResults.get(i);
             GoReference.Result java = renderJava(c);
+            GoReference.Result steps = renderJava(c, false);
+            if (!steps.equals(java)) {
+                // the generated class and the steps it was made from must never disagree, errors included
+                diffs.put(c.name() + " (generated vs steps)", "template: " + c.text() + "\n   generated: " + java
+                        + "\n   steps:     " + steps);
+            }
             boolean goErr = go.err() != null;
             boolean javaErr = java.err() != null;
             if (goErr && javaErr) {
