@@ -423,7 +423,7 @@ final class CodeGen {
                         m.validate(b.types[i]);
                         break;
                     case Compiler.Bound.VAR_FIELDS:
-                    case Compiler.Bound.DOT_FIELDS:
+                    case Compiler.Bound.DOT_FIELDS: {
                         mv.visitVarInsn(ALOAD, EX); // for validate, below
                         mv.visitVarInsn(ALOAD, EX);
                         mv.visitVarInsn(ALOAD, DOT);
@@ -439,6 +439,17 @@ final class CodeGen {
                         mv.visitVarInsn(ALOAD, v);
                         m.validate(b.types[i]);
                         break;
+                    }
+                    case Compiler.Bound.PIPE: {
+                        mv.visitVarInsn(ALOAD, EX); // for validate, below
+                        expr(m, b.pipes[i]);
+                        int v = m.local();
+                        mv.visitVarInsn(ASTORE, v);
+                        m.setNode(node);
+                        mv.visitVarInsn(ALOAD, v);
+                        m.validate(b.types[i]);
+                        break;
+                    }
                     default:
                         mv.visitVarInsn(ALOAD, EX);
                         mv.visitVarInsn(ALOAD, DOT);

@@ -589,6 +589,7 @@ final class Compiler {
         static final int GENERAL = 3;
         static final int VAR_FIELDS = 4;
         static final int DOT_FIELDS = 5;
+        static final int PIPE = 6;
 
         final Node.Command cmd;
         final Node.Ident id;
@@ -601,6 +602,8 @@ final class Compiler {
         final GoType[] types;
         final String[][] fields;
         final Node.Site[][] sites;
+        /** The compiled parenthesised pipelines among the arguments (kind PIPE). */
+        final Expr[] pipes;
         final GoType finType;
 
         /** {@code types}: the parameter type each argument (cmd.args[1..]) is converted to. */
@@ -618,6 +621,7 @@ final class Compiler {
             slots = new int[n];
             fields = new String[n][];
             sites = new Node.Site[n][];
+            pipes = new Expr[n];
             for (int i = 0; i < n; i++) {
                 Node a = cmd.args[i + 1];
                 nodes[i] = a;
@@ -633,6 +637,9 @@ final class Compiler {
                     sites[i] = df.sites;
                 } else if (a instanceof Node.Dot) {
                     kinds[i] = DOT;
+                } else if (a instanceof Node.Pipe p) {
+                    kinds[i] = PIPE;
+                    pipes[i] = pipe(p);
                 } else if ((c = constant(a, types[i])) != null) {
                     kinds[i] = CONST;
                     consts[i] = c == NIL ? null : c;
@@ -668,6 +675,12 @@ final class Compiler {
                     }
                     case DOT_FIELDS: {
                         Object v = mapPath(ex, dot, dot, node, fields[i], sites[i], null, vars);
+                        ex.node = node;
+                        argv[i] = ex.validate(v, types[i]);
+                        break;
+                    }
+                    case PIPE: {
+                        Object v = pipes[i].eval(ex, dot, vars);
                         ex.node = node;
                         argv[i] = ex.validate(v, types[i]);
                         break;

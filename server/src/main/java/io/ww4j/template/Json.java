@@ -190,7 +190,7 @@ final class Json {
                         }
                         i++;
                         ws();
-                        m.put(k, value());
+                        m.put(k.intern(), value()); // keys repeat: one shared string each (Node.interned)
                         ws();
                         if (i < s.length() && s.charAt(i) == ',') {
                             i++;

@@ -24,6 +24,18 @@ abstract class Node {
         }
     }
 
+    /**
+     * Field names as the JVM's shared strings: a map key that is a string literal in Java code, or
+     * a decoded JSON key (also interned), then matches by identity, the cheapest map lookup.
+     */
+    static String[] interned(String[] fields) {
+        String[] out = new String[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            out[i] = fields[i].intern();
+        }
+        return out;
+    }
+
     static final class ListNode extends Node {
         final Node[] nodes;
 
@@ -210,7 +222,7 @@ abstract class Node {
             super(pos);
             this.name = name;
             this.slot = slot;
-            this.fields = fields;
+            this.fields = interned(fields);
             this.sites = new Site[fields.length];
         }
 
@@ -230,7 +242,7 @@ abstract class Node {
 
         Field(int pos, String[] fields) {
             super(pos);
-            this.fields = fields;
+            this.fields = interned(fields);
             this.sites = new Site[fields.length];
         }
 
@@ -252,7 +264,7 @@ abstract class Node {
         Chain(int pos, Node node, String[] fields) {
             super(pos);
             this.node = node;
-            this.fields = fields;
+            this.fields = interned(fields);
             this.sites = new Site[fields.length];
         }
 
