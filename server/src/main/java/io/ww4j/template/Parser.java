@@ -17,8 +17,11 @@ final class Parser {
         final String text;
         Node.ListNode root;
         int frame = 1;
-        /** The root compiled to steps (Compiler), set once parsing is complete. */
-        Compiler.Step compiled;
+        /**
+         * The root compiled to steps (Compiler), set once parsing is complete; later replaced by
+         * generated code (CodeGen) that runs the same, faster.
+         */
+        volatile Compiler.Step compiled;
 
         Tree(String name, String parseName, String text) {
             this.name = name;

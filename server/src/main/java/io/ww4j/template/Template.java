@@ -24,9 +24,10 @@ public final class Template {
     private volatile int sizeHint = 256;
     private volatile Analysis analysis;
 
-    private Template(String name, Map<String, Parser.Tree> trees) {
+    private Template(String name, Map<String, Parser.Tree> trees, int generateAfter) {
         this.name = name;
         this.trees = trees;
+        this.generateAfter = generateAfter;
     }
 
     /** Parses with Go's builtins only. */
@@ -36,20 +37,54 @@ public final class Template {
 
     /** Parses {@code text} as template {@code name}; {@code funcs} may be used by the template. */
     public static Template parse(String name, String text, Map<String, Func> funcs) {
-        return parse(name, text, funcs, true);
+        return parse(name, text, funcs, GENERATE_AFTER);
     }
 
-    /** {@code generate}: compile to a class (CodeGen), else run the steps (tests compare the two). */
-    static Template parse(String name, String text, Map<String, Func> funcs, boolean generate) {
+    /**
+     * Executions after which the template is compiled to a class of its own (CodeGen). Generating
+     * one costs about as much CPU as this many executions save, so templates rendered once or a few
+     * times (wwctl template render, BMC commands) never pay for it, and overlay templates rendered
+     * for every node do.
+     */
+    static final int GENERATE_AFTER = 100;
+
+    /** {@code generateAfter}: executions before generating code; 0 at once, MAX_VALUE never (tests). */
+    static Template parse(String name, String text, Map<String, Func> funcs, int generateAfter) {
         Map<String, Func> all = new HashMap<>(Builtins.ALL);
         all.putAll(funcs);
         Map<String, Parser.Tree> trees = new HashMap<>();
         Parser.parse(name, text, all, trees);
         for (Parser.Tree t : trees.values()) {
-            Compiler.Step steps = Compiler.compile(t.root);
-            t.compiled = generate ? CodeGen.generate(steps) : steps;
+            t.compiled = Compiler.compile(t.root);
         }
-        return new Template(name, Map.copyOf(trees));
+        Template tpl = new Template(name, Map.copyOf(trees), generateAfter);
+        if (generateAfter == 0) {
+            tpl.generate();
+        }
+        return tpl;
+    }
+
+    /** Executions so far, counted loosely (a lost update only delays generating) until it is done. */
+    private volatile int runs;
+    private final int generateAfter;
+
+    private void counted() {
+        int n = runs;
+        if (n < generateAfter) {
+            runs = ++n;
+            if (n == generateAfter) {
+                generate();
+            }
+        }
+    }
+
+    private synchronized void generate() {
+        for (Parser.Tree t : trees.values()) {
+            if (!CodeGen.isGenerated(t.compiled)) {
+                t.compiled = CodeGen.generate(t.compiled);
+            }
+        }
+        runs = Integer.MAX_VALUE;
     }
 
     /** Whether every tree of this template runs as generated code (for tests). */
@@ -103,6 +138,7 @@ public final class Template {
             throw new TemplateException("template: no template " + GoFmt.quote(templateName) + " associated with template "
                     + GoFmt.quote(name));
         }
+        counted();
         // the output buffer of this thread's last execution is reused (no fresh buffer to zero each time);
         // an execution nested in a function call on the same thread finds none and makes its own
         StringBuilder[] spare = BUFFER.get();
