@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Template benchmark: one parsed 200-line overlay-like template (10 netdevs, 100 tags) executed on
-# one thread, ww4j (JMH; JMH with the whole JVM on one core; then per CPU-second) and then Go text/template + sprig (our gotpl program),
-# in one run. The CPU-second rates are the ones to compare on a loaded machine.
+# one thread: ww4j through JMH, through JMH with the whole JVM on one core, and per CPU-second; then
+# Go text/template + sprig (our gotpl program), in one run. The CPU-second rates are the ones to compare on a loaded machine.
 # Usage: server/bench/template-bench.sh   (needs golang-go, golang-github-masterminds-sprig-dev)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
