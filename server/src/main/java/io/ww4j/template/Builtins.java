@@ -208,6 +208,10 @@ final class Builtins {
 
     static boolean eq(Object a1, Object[] rest) {
         if (a1 instanceof List<?> || a1 instanceof Map<?, ?>) {
+            if (rest.length > 0 && Values.typeName(rest[0]).equals(Values.typeName(a1))) {
+                // Go compares two values of one non-comparable type no further
+                throw new IllegalArgumentException("non-comparable type " + GoFmt.v(rest[0]) + ": " + Values.typeName(rest[0]));
+            }
             throw new IllegalArgumentException("invalid type for comparison");
         }
         if (rest.length == 0) {

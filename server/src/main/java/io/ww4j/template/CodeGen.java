@@ -440,16 +440,11 @@ final class CodeGen {
                         m.validate(b.types[i]);
                         break;
                     }
-                    case Compiler.Bound.PIPE: {
+                    case Compiler.Bound.PIPE:
                         mv.visitVarInsn(ALOAD, EX); // for validate, below
                         expr(m, b.pipes[i]);
-                        int v = m.local();
-                        mv.visitVarInsn(ASTORE, v);
-                        m.setNode(node);
-                        mv.visitVarInsn(ALOAD, v);
                         m.validate(b.types[i]);
                         break;
-                    }
                     default:
                         mv.visitVarInsn(ALOAD, EX);
                         mv.visitVarInsn(ALOAD, DOT);

@@ -54,9 +54,10 @@ final class Compiler {
             Expr e = pipe(a.pipe);
             if (e instanceof Single one) {
                 // print's own test covers a nil interface: no conversion step needed
-                return one.cmd instanceof VarRef v ? new PrintVar(a, v.var) : new PrintCmd(a, one.cmd);
+                // errors before any inner node is reached are at the pipeline, as Go's evalPipeline places them
+                return one.cmd instanceof VarRef v ? new PrintVar(a, v.var) : new PrintCmd(a.pipe, one.cmd);
             }
-            return a.pipe.decl.length == 0 ? new Print(a, e) : new Declare(a, e);
+            return a.pipe.decl.length == 0 ? new Print(a.pipe, e) : new Declare(a.pipe, e);
         }
         if (n instanceof Node.Branch b) {
             Expr e = pipe(b.pipe);
@@ -129,10 +130,10 @@ final class Compiler {
     }
 
     static final class Print extends Step {
-        final Node.Action node;
+        final Node node;
         final Expr pipe;
 
-        Print(Node.Action node, Expr pipe) {
+        Print(Node node, Expr pipe) {
             this.node = node;
             this.pipe = pipe;
         }
@@ -146,10 +147,10 @@ final class Compiler {
     }
 
     static final class PrintCmd extends Step {
-        final Node.Action node;
+        final Node node;
         final Cmd cmd;
 
-        PrintCmd(Node.Action node, Cmd cmd) {
+        PrintCmd(Node node, Cmd cmd) {
             this.node = node;
             this.cmd = cmd;
         }
@@ -180,10 +181,10 @@ final class Compiler {
     }
 
     static final class Declare extends Step {
-        final Node.Action node;
+        final Node node;
         final Expr pipe;
 
-        Declare(Node.Action node, Expr pipe) {
+        Declare(Node node, Expr pipe) {
             this.node = node;
             this.pipe = pipe;
         }
@@ -679,12 +680,10 @@ final class Compiler {
                         argv[i] = ex.validate(v, types[i]);
                         break;
                     }
-                    case PIPE: {
-                        Object v = pipes[i].eval(ex, dot, vars);
-                        ex.node = node;
-                        argv[i] = ex.validate(v, types[i]);
+                    case PIPE:
+                        // the node stays the pipeline's last one, as in Go (Exec.arg)
+                        argv[i] = ex.validate(pipes[i].eval(ex, dot, vars), types[i]);
                         break;
-                    }
                     default:
                         argv[i] = ex.arg(dot, types[i], node, vars, false);
                         break;

@@ -146,14 +146,12 @@ final class Exec {
         if (Values.isInt(val)) {
             // Go 1.22+: range over an integer
             if (r.node.pipe.decl.length > 1) {
-                node = r.node;
                 throw error("can't use " + GoFmt.v(val) + " to iterate over more than one variable");
             }
             long n = Values.toLong(val);
             return new Items(Items.INT, null, null, (int) Math.max(0, Math.min(n, Integer.MAX_VALUE)));
         }
-        node = r.node;
-        throw error("range can't iterate over " + GoFmt.v(val));
+        throw error("range can't iterate over " + GoFmt.v(val)); // at the pipeline's last node, as in Go
     }
 
     /** The elements of one range, read by index (their keys too); lists are read as the range goes. */
@@ -205,8 +203,7 @@ final class Exec {
             value = Values.MISSING;
         }
         if (v.slot < 0) {
-            node = v;
-            throw error("undefined variable: " + v.name);
+            throw error("undefined variable: " + v.name); // at the pipeline's last node, as in Go
         }
         vars[v.slot] = value;
     }
@@ -516,7 +513,9 @@ final class Exec {
         if (untyped) {
             return v;
         }
-        node = n;
+        if (!(n instanceof Node.Pipe)) {
+            node = n; // after a parenthesised pipeline Go reports the last node it evaluated
+        }
         return validate(v, t);
     }
 

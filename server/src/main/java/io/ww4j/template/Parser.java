@@ -267,7 +267,7 @@ final class Parser {
             case WITH:
                 return control(Node.Control.WITH, "with", t.pos());
             case TEMPLATE:
-                return templateControl(t.pos());
+                return templateControl();
             default:
                 p--;
                 Token first = peekNonSpace();
@@ -343,16 +343,17 @@ final class Parser {
         return unquote(t);
     }
 
-    private Node templateControl(int pos) {
+    private Node templateControl() {
         String context = "template clause";
-        String name = templateName(nextNonSpace(), context);
+        Token nt = nextNonSpace();
+        String name = templateName(nt, context);
         Node.Pipe pipe = null;
         if (peekNonSpace().kind() != Kind.RIGHT) {
             pipe = pipeline(context, Kind.RIGHT);
         } else {
             nextNonSpace();
         }
-        return new Node.TemplateCall(pos, name, pipe);
+        return new Node.TemplateCall(nt.pos(), name, pipe); // at its name, as Go places it
     }
 
     private Node blockControl() {

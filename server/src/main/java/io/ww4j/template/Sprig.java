@@ -360,6 +360,9 @@ public final class Sprig {
         }, ANY, ANY));
         alias(m, "mustHas", "has");
         put(m, va("slice", (c, a) -> {
+            if (a[0] != null && Values.asList(a[0]) == null) {
+                throw new IllegalArgumentException("list should be type of slice or array but " + kindOf(a[0]));
+            }
             List<?> l = list(a[0], "slice");
             if (l.isEmpty()) {
                 return null;
