@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -97,6 +101,32 @@ class CodeGenTest {
         String defs = "{{ define \"dev\" }}<{{ .Name }}>{{ end }}{{ define \"r\" }}{{ template \"r\" . }}{{ end }}";
         assertEquals("OUT <eth0><ib0>", both(defs + "{{ range .Devs }}{{ template \"dev\" . }}{{ end }}", host()));
         assertTrue(both(defs + "{{ template \"r\" . }}", host()).contains("exceeded maximum template depth"));
+    }
+
+    @Test
+    void threadsRenderingWhileTheClassIsGenerated() throws Exception {
+        Template t = Template.parse("t", "{{ range .Devs }}{{ .Name }}={{ .Ip }};{{ end }}{{ .Tags.rack }}", Sprig.functions());
+        Host h = host();
+        String expected = "eth0=10.0.0.1;ib0=10.1.0.1;r7";
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> done = new ArrayList<>();
+            for (int k = 0; k < 4; k++) {
+                done.add(pool.submit(() -> {
+                    int same = 0;
+                    for (int i = 0; i < Template.GENERATE_AFTER; i++) {
+                        same += t.render(h).equals(expected) ? 1 : 0;
+                    }
+                    return same;
+                }));
+            }
+            for (Future<Integer> f : done) {
+                assertEquals(Template.GENERATE_AFTER, f.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertTrue(t.generated());
     }
 
     @Test
