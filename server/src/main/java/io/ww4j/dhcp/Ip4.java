@@ -1,5 +1,6 @@
 package io.ww4j.dhcp;
 
+import io.ww4j.node.Addresses;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -25,24 +26,9 @@ public final class Ip4 {
         }
     }
 
-    /** Parses a dotted quad strictly (no host names, no DNS). */
+    /** Parses a dotted quad strictly (no host names, no DNS, no leading zeros: as Go's net.ParseIP). */
     static int parse(String s) {
-        String[] p = s.strip().split("\\.", -1);
-        if (p.length != 4) {
-            throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-        }
-        int v = 0;
-        for (String part : p) {
-            if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-            }
-            int o = Integer.parseInt(part);
-            if (o > 255) {
-                throw new IllegalArgumentException("not an IPv4 address: '" + s + "'");
-            }
-            v = (v << 8) | o;
-        }
-        return v;
+        return Addresses.ipv4(s.strip());
     }
 
     static Inet4Address parseAddr(String s) {
