@@ -19,7 +19,7 @@
 #   --keep    leave the VM running (the node keeps polling; stop it with the kill command printed)
 #   --quiet   do not copy the serial console to the terminal (it is in the work directory)
 # Runs as root or as the user running warewulfd (wwctl's control socket accepts only those two).
-# Needs qemu-system-x86 (its e1000 iPXE ROM comes with ipxe-qemu), dpkg-deb and apt-get; the .debs
+# Needs qemu-system-x86 (its e1000 iPXE ROM comes with ipxe-qemu), socat, dpkg-deb and apt-get; the .debs
 # are kept in /var/cache/ww4j-e2e (else ~/.cache/ww4j-e2e). Env: WW4J_DIST (the tree, default
 # distribution/target/ww4j), WW4J_DEMO_PORT (default 9873), WW4J_DEMO_NODE (default n1),
 # WW4J_DEMO_TIMEOUT (seconds for the boot, default 600), E2E_CACHE (the .debs).
@@ -48,8 +48,8 @@ done
 log() { echo "demo: $*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
-for tool in qemu-system-x86_64 dpkg-deb apt-get apt-cache curl; do
-    command -v "$tool" > /dev/null || die "$tool is missing: apt-get install qemu-system-x86 ipxe-qemu curl"
+for tool in qemu-system-x86_64 socat dpkg-deb apt-get apt-cache curl; do
+    command -v "$tool" > /dev/null || die "$tool is missing: apt-get install qemu-system-x86 socat curl"
 done
 [ -x "$DIST/bin/wwctl" ] || die "$DIST is not built: run ./mvnw -q -DskipTests package first"
 
@@ -65,7 +65,11 @@ fi
 wwctl() { "$DIST/bin/wwctl" "$@"; }
 
 # ---- the server must be running (this script never starts one)
-START_HINT="start it first, in another terminal: ./mvnw -q -DskipTests package && $DIST/bin/warewulfd"
+if [ "$DIST" = "$ROOT/distribution/target/ww4j" ]; then
+    START_HINT="start it first, in another terminal: cd $ROOT && ./mvnw -q -DskipTests package && distribution/target/ww4j/bin/warewulfd"
+else
+    START_HINT="start it first, in another terminal: $DIST/bin/warewulfd"
+fi
 curl -s -o /dev/null --max-time 10 "http://127.0.0.1:$PORT/status" \
     || die "no warewulfd answers on 127.0.0.1:$PORT; $START_HINT"
 # wwctl must reach that daemon on its control socket: node status lives in the daemon.
@@ -80,10 +84,8 @@ MAC=$(echo "$NETS" | awk 'NR > 2 && length($3) == 17 && $3 ~ /^[0-9a-fA-F:]+$/ &
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ww4j-demo.XXXXXX")
 chmod 755 "$WORK" # warewulfd (perhaps another user) reads the image from here
 QPID=""
-TAILPID=""
 cleanup() {
     set +e
-    [ -n "$TAILPID" ] && kill "$TAILPID" 2> /dev/null
     if [ "$KEEP" = 0 ] || [ -z "$QPID" ]; then
         [ -n "$QPID" ] && kill "$QPID" 2> /dev/null && wait "$QPID" 2> /dev/null
         rm -rf "$WORK"
@@ -109,7 +111,11 @@ log "node $NODE ($MAC): image $IMAGE, kernel args $ARGS"
 CONSOLE=$WORK/console
 : > "$CONSOLE"
 printf '\xf8\x03' > "$WORK/sercon-port" # SeaBIOS and iPXE text on the serial port too
-NETDEV="user,id=n0,restrict=on,ipv6=off,guestfwd=tcp:$GUEST_SERVER:$PORT-tcp:127.0.0.1:$PORT"
+# restrict=on: the guest reaches neither the host nor anything beyond it, over IPv4 or IPv6, except
+# through the guestfwd. Its target is a command, run once per guest connection (a chardev target,
+# "-tcp:127.0.0.1:PORT", would be ONE host connection for the VM's life: dead after the first
+# "Connection: close"). IPv6 stays on: QEMU's router advertisement spares iPXE a ~13 s wait.
+NETDEV="user,id=n0,restrict=on,guestfwd=tcp:$GUEST_SERVER:$PORT-cmd:socat STDIO TCP4:127.0.0.1:$PORT"
 NETDEV+=",bootfile=http://$GUEST_SERVER:$PORT/ipxe/\${mac:hexhyp}"
 log "booting $NODE in QEMU (TCG, BIOS, e1000 with iPXE; console: $CONSOLE) ..."
 START=$(date +%s.%N)
@@ -118,38 +124,47 @@ qemu-system-x86_64 -nodefaults -machine pc -accel tcg -m 512 -smp 1 \
     -serial "file:$CONSOLE" -netdev "$NETDEV" -device "e1000,netdev=n0,mac=$MAC" \
     -boot n -no-reboot > "$WORK/qemu.log" 2>&1 &
 QPID=$!
-if [ "$SHOW" = 1 ]; then
-    # the console without its colour and cursor escapes (the iPXE menu draws a screen)
-    tail -n +1 -f "$CONSOLE" | sed -u 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' | grep -av '^ *$' &
-    TAILPID=$!
-fi
+SHOWN=0
+show_console() { # what the console got since the last call, without colour and cursor escapes
+    [ "$SHOW" = 1 ] || return 0
+    local size; size=$(stat -c %s "$CONSOLE")
+    [ "$size" -gt "$SHOWN" ] || return 0
+    tail -c +$((SHOWN + 1)) "$CONSOLE" | head -c $((size - SHOWN)) \
+        | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\x1bc//g; s/\r//g; /^ *$/d' >&2 || true
+    SHOWN=$size
+}
 
 deadline=$(( $(date +%s) + TIMEOUT ))
 until grep -qa "$MARKER" "$CONSOLE"; do
+    show_console
     if ! kill -0 "$QPID" 2> /dev/null; then
-        [ "$SHOW" = 1 ] || tail -20 "$CONSOLE" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' >&2
-        die "QEMU exited before $NODE booted (the console above; warewulfd's log says more)"
+        if [ "$SHOW" = 1 ]; then show_console; else tail -20 "$CONSOLE" | sed 's/\x1b\[[0-9;?]*[A-Za-z]//g; s/\r//g' >&2; fi
+        die "QEMU exited before $NODE booted (console above; warewulfd's log says more)"
     fi
     [ "$(date +%s)" -lt "$deadline" ] || die "$NODE: no '$MARKER' on its console after ${TIMEOUT}s"
     sleep 0.2
 done
 SECONDS_TO_MARKER=$(echo "$(date +%s.%N) $START" | awk '{printf "%.1f", $1 - $2}')
-[ -n "$TAILPID" ] && { sleep 0.5; kill "$TAILPID" 2> /dev/null; TAILPID=""; }
+show_console
 echo >&2
 log "$NODE booted: $(grep -a "$MARKER" "$CONSOLE" | tail -1 | tr -d '\r') (${SECONDS_TO_MARKER}s after QEMU started)"
 
 # wwclient on the node polls its runtime overlay a few seconds after boot: wait for that poll
 log "waiting for $NODE's wwclient to poll its runtime overlay ..."
 while [ "$(wwctl node status --trace "$NODE" 2>&1 | grep -c "RUNTIME OVERLAY.*ok")" -lt 2 ]; do
+    show_console
     kill -0 "$QPID" 2> /dev/null || die "QEMU exited"
     [ "$(date +%s)" -lt "$deadline" ] || die "$NODE: no runtime poll from wwclient"
     sleep 2
 done
+# the image's init copies wwclient's log to the console: show where the agent polls (a little later)
+for _ in $(seq 50); do grep -qa "wwclient: polling" "$CONSOLE" && break; sleep 0.2; done
+show_console
 log "wwctl node status:"
 wwctl node status
 log "wwctl node status --trace $NODE:"
 wwctl node status --trace "$NODE"
-echo "seconds-to-marker $SECONDS_TO_MARKER" > "$WORK/result"
+printf 'seconds-to-marker %s\nqemu-pid %s\nwork %s\n' "$SECONDS_TO_MARKER" "$QPID" "$WORK" > "$WORK/result"
 [ -n "${WW4J_DEMO_RESULT:-}" ] && cp "$WORK/result" "$WW4J_DEMO_RESULT"
 if [ "$KEEP" = 1 ]; then
     log "the VM keeps running (pid $QPID; console $CONSOLE): stop it with: kill $QPID; rm -rf $WORK"

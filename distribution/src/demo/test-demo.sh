@@ -31,8 +31,10 @@ done
 WORK=$(mktemp -d /tmp/ww4j-demo-test.XXXXXX)
 chmod 755 "$WORK"
 WWD=""
+QPID=""
 cleanup() {
     set +e
+    [ -n "$QPID" ] && kill "$QPID" 2> /dev/null
     [ -n "$WWD" ] && kill "$WWD" 2> /dev/null && wait "$WWD" 2> /dev/null
     ip netns del "$NS" 2> /dev/null
     rm -rf "$WORK"
@@ -70,14 +72,35 @@ tftp=$(grep -c "tftp: not serving" "$WORK/warewulfd.log" || true)
 grep -E "DHCP not started|tftp: not serving|HTTP provisioning server listening" "$WORK/warewulfd.log" \
     | sed 's/^/demo-test: warewulfd: /' >&2
 
-# ---- 2. the demo command against it
+# ---- 2. the demo command against it (--keep: the VM runs on for a later poll of its wwclient)
 start=$(date +%s)
 ip netns exec "$NS" env WW4J_DIST="$WORK/ww4j" WW4J_DEMO_RESULT="$WORK/result" \
-    "$ROOT/distribution/src/demo/boot-vm.sh" --quiet > "$WORK/demo.out" 2>&1 \
-    || { cat "$WORK/demo.out" >&2; log "--- warewulfd log (last 30 lines)"; tail -30 "$WORK/warewulfd.log" >&2; die "boot-vm.sh failed"; }
+    "$ROOT/distribution/src/demo/boot-vm.sh" --keep > "$WORK/demo.out" 2>&1 \
+    || { cat "$WORK/demo.out" >&2; QPID=$(awk '$1 == "qemu-pid" {print $2}' "$WORK/result" 2> /dev/null)
+         log "--- warewulfd log (last 30 lines)"; tail -30 "$WORK/warewulfd.log" >&2; die "boot-vm.sh failed"; }
 cat "$WORK/demo.out" >&2
 grep -q "WW4J-E2E-BOOTED host=n1 etc-hostname=n1 addr=10.0.2.101/24" "$WORK/demo.out" \
     || die "no marker with n1's host name and address"
 grep -q "^n1 .*RUNTIME OVERLAY" "$WORK/demo.out" || die "wwctl node status does not show n1 at its runtime overlay"
-log "PASS: n1 booted from the README's warewulfd $(cut -d' ' -f2 "$WORK/result")s after QEMU started ($(( $(date +%s) - start ))s for boot-vm.sh in all)"
+# iPXE's URLs and wwclient's server: the address the guest asked for (no ipaddr in warewulf.conf)
+grep -q "provisioned by 10.0.2.4:9873" "$WORK/demo.out" || die "the iPXE script does not name the guest's server address"
+grep -q "wwclient: polling http://10.0.2.4:9873/runtime/" "$WORK/demo.out" \
+    || die "wwclient does not poll the server n1 booted from"
+# The agent keeps polling (update interval 60 s in the tree's warewulf.conf): a second poll from
+# wwclient, i.e. a third runtime fetch in n1's trace, on a new connection through QEMU's forward.
+QPID=$(awk '$1 == "qemu-pid" {print $2}' "$WORK/result")
+DEMOWORK=$(awk '$1 == "work" {print $2}' "$WORK/result")
+[ -n "$QPID" ] && [ -n "$DEMOWORK" ] || die "boot-vm.sh --keep did not say which VM runs"
+deadline=$(( $(date +%s) + 180 ))
+until [ "$(WAREWULFCONF="$WORK/ww4j/etc/warewulf/warewulf.conf" "$WORK/ww4j/bin/wwctl" node status --trace n1 \
+        | grep -c "RUNTIME OVERLAY.*ok")" -ge 3 ]; do
+    kill -0 "$QPID" 2> /dev/null || die "the kept VM is gone"
+    [ "$(date +%s)" -lt "$deadline" ] || die "n1's wwclient did not poll a second time"
+    sleep 3
+done
+log "n1's wwclient polled again $(( $(date +%s) - start ))s after boot-vm.sh started"
+kill "$QPID"
+QPID=""
+case "$DEMOWORK" in /tmp/ww4j-demo.*) rm -rf "$DEMOWORK" ;; esac
+log "PASS: n1 booted from the README's warewulfd $(awk '$1 == "seconds-to-marker" {print $2}' "$WORK/result")s after QEMU started; its wwclient polled again; $(( $(date +%s) - start ))s in all"
 cp "$WORK/result" "$ROOT/distribution/target/demo-result.txt" 2> /dev/null || true

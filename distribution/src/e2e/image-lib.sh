@@ -11,7 +11,7 @@
 
 fetch_debs() {
     mkdir -p "$CACHE"
-    chmod 755 "$CACHE"
+    [ -O "$CACHE" ] && chmod 755 "$CACHE"
     local kpkg
     kpkg=$(apt-cache depends linux-image-amd64 2> /dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
     if [ -z "$kpkg" ]; then
