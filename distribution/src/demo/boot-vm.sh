@@ -19,7 +19,7 @@
 #   --keep    leave the VM running (the node keeps polling; stop it with the kill command printed)
 #   --quiet   do not copy the serial console to the terminal (it is in the work directory)
 # Runs as root or as the user running warewulfd (wwctl's control socket accepts only those two).
-# Needs qemu-system-x86 (its e1000 iPXE ROM comes with ipxe-qemu), socat, dpkg-deb and apt-get; the .debs
+# Needs qemu-system-x86 (its e1000 iPXE ROM: ipxe-qemu), socat, dpkg-deb and apt-get; the .debs
 # are kept in /var/cache/ww4j-e2e (else ~/.cache/ww4j-e2e). Env: WW4J_DIST (the tree, default
 # distribution/target/ww4j), WW4J_DEMO_PORT (default 9873), WW4J_DEMO_NODE (default n1),
 # WW4J_DEMO_TIMEOUT (seconds for the boot, default 600), E2E_CACHE (the .debs).
@@ -40,7 +40,7 @@ for a in "$@"; do
     case "$a" in
         --keep) KEEP=1 ;;
         --quiet) SHOW=0 ;;
-        -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
         *) echo "boot-vm: unknown option '$a' (--keep, --quiet)" >&2; exit 2 ;;
     esac
 done
