@@ -45,6 +45,7 @@ import org.objectweb.asm.ConstantDynamic;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 
 /**
@@ -494,13 +495,65 @@ final class CodeGen {
             mv.visitLabel(done);
         }
 
+        /**
+         * Writes {@code ex.node} lazily. The steps set it before every node they evaluate, but only
+         * errors (raised inside calls) and code after a jump or a return ever read it, so a store
+         * that the next one replaces before any call, jump, label, return or throw is dropped: a
+         * store to a heap object costs a GC write barrier, and a tenth of the render time went to them.
+         */
+        private final class NodeStores extends MethodVisitor {
+            /** The node ex.node must hold before the next call, jump, label, return or throw. */
+            Node pending;
+
+            NodeStores(MethodVisitor mv) {
+                super(Opcodes.ASM9, mv);
+            }
+
+            private void flush() {
+                Node n = pending;
+                if (n != null) {
+                    pending = null;
+                    super.visitVarInsn(ALOAD, EX);
+                    constants.add(n);
+                    super.visitLdcInsn(new ConstantDynamic("_", NODE, CLASS_DATA_AT, constants.size() - 1));
+                    super.visitFieldInsn(PUTFIELD, EXEC, "node", NODE);
+                }
+            }
+
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean itf) {
+                flush();
+                super.visitMethodInsn(opcode, owner, name, desc, itf);
+            }
+
+            @Override
+            public void visitJumpInsn(int opcode, Label label) {
+                flush();
+                super.visitJumpInsn(opcode, label);
+            }
+
+            @Override
+            public void visitLabel(Label label) {
+                flush();
+                super.visitLabel(label);
+            }
+
+            @Override
+            public void visitInsn(int opcode) {
+                if (opcode == IRETURN || opcode == ARETURN || opcode == ATHROW) {
+                    flush();
+                }
+                super.visitInsn(opcode);
+            }
+        }
+
         /** One method being written. */
         private final class M {
-            final MethodVisitor mv;
+            final NodeStores mv;
             private int nextLocal = VARS + 1;
 
             M(MethodVisitor mv) {
-                this.mv = mv;
+                this.mv = new NodeStores(mv);
                 mv.visitCode();
             }
 
@@ -531,10 +584,9 @@ final class CodeGen {
                 }
             }
 
+            /** ex.node = n, written when something could next look at it (see NodeStores). */
             void setNode(Node n) {
-                mv.visitVarInsn(ALOAD, EX);
-                constant(n, Node.class);
-                mv.visitFieldInsn(PUTFIELD, EXEC, "node", NODE);
+                mv.pending = n;
             }
 
             void loadVar(int slot) {
