@@ -47,6 +47,8 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Compiles a template's steps (see {@link Compiler}) to a class of its own.
@@ -66,6 +68,8 @@ import org.objectweb.asm.Type;
  */
 final class CodeGen {
     private CodeGen() {}
+
+    private static final Logger LOG = LoggerFactory.getLogger(CodeGen.class);
 
     /** Statements per generated method; longer sequences are split into several. */
     private static final int STEPS_PER_METHOD = 24;
@@ -95,7 +99,7 @@ final class CodeGen {
      * The steps as an instance of a generated class; the steps themselves when they cannot be
      * generated (they run the same, only slower).
      */
-    static Compiler.Step generate(Compiler.Step root) {
+    static Compiler.Step generate(String name, Compiler.Step root) {
         try {
             Unit u = new Unit();
             byte[] bytes = u.assemble(root);
@@ -103,6 +107,7 @@ final class CodeGen {
             return (Compiler.Step) l.findConstructor(l.lookupClass(), MethodType.methodType(void.class)).invoke();
         } catch (Exception | LinkageError e) {
             // a shape this generator gets wrong (a bug; the tests check every case is generated): run the steps
+            LOG.warn("template {}: cannot compile it to bytecode ({}); it keeps running on the step interpreter (same output, slower)", name, e.toString());
             return root;
         } catch (Throwable e) {
             throw new IllegalStateException(e);

@@ -81,7 +81,7 @@ public final class Template {
     private synchronized void generate() {
         for (Parser.Tree t : trees.values()) {
             if (!CodeGen.isGenerated(t.compiled)) {
-                t.compiled = CodeGen.generate(t.compiled);
+                t.compiled = CodeGen.generate(t.name, t.compiled);
             }
         }
         runs = Integer.MAX_VALUE;
