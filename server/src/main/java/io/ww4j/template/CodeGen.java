@@ -628,6 +628,17 @@ final class CodeGen {
 
             /** Stack: value -> nothing; ex.set(v, vars, value). */
             void set(Node.Var v) {
+                if (v.slot >= 0) {
+                    // a declared variable: what Exec.set does when it cannot fail
+                    mv.visitMethodInsn(INVOKESTATIC, COMPILER, "noNil", "(" + OBJ + ")" + OBJ, false);
+                    int t = local();
+                    mv.visitVarInsn(ASTORE, t);
+                    mv.visitVarInsn(ALOAD, VARS);
+                    push(v.slot);
+                    mv.visitVarInsn(ALOAD, t);
+                    mv.visitInsn(AASTORE);
+                    return;
+                }
                 int t = local();
                 mv.visitVarInsn(ASTORE, t);
                 mv.visitVarInsn(ALOAD, EX);
