@@ -72,7 +72,7 @@ final class CodeGen {
     private static final Logger LOG = LoggerFactory.getLogger(CodeGen.class);
 
     /** Statements per generated method; longer sequences are split into several. */
-    private static final int STEPS_PER_METHOD = 24;
+    private static final int STEPS_PER_METHOD = 12;
 
     private static final String EXEC = Type.getInternalName(Exec.class);
     private static final String STEP = Type.getInternalName(Compiler.Step.class);
