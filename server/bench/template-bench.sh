@@ -12,10 +12,10 @@ GO111MODULE=off GOPATH=/usr/share/gocode GOCACHE="$WORK/cache" GOFLAGS= HOME="$W
     go build -o "$WORK/gotpl" server/src/test/go/gotpl/main.go
 ./mvnw -q -B -pl server test-compile >/dev/null
 CP=server/target/test-classes:server/target/classes:$(./mvnw -q -B -pl server dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=test)
-"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 1 -t 1 -wi 3 -w 2 -i 5 -r 2 | tee "$WORK/jmh.out" | grep -E '^(Benchmark|TemplateBench)'
+"$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 3 -t 1 -wi 3 -w 2 -i 5 -r 2 | tee "$WORK/jmh.out" | grep -E '^(Benchmark|TemplateBench)'
 JAVA=$(awk '/^TemplateBench.execute/ {print $4}' "$WORK/jmh.out")
 # the whole JVM (JIT compiler and GC threads too) on one core
-taskset -c 0 "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 1 -t 1 -wi 3 -w 2 -i 5 -r 2 > "$WORK/jmh1.out"
+taskset -c 0 "$JAVA_HOME/bin/java" -cp "$CP" org.openjdk.jmh.Main io.ww4j.bench.TemplateBench -f 3 -t 1 -wi 3 -w 2 -i 5 -r 2 > "$WORK/jmh1.out"
 JAVA1=$(awk '/^TemplateBench.execute/ {print $4}' "$WORK/jmh1.out")
 JAVA_CPU=$("$JAVA_HOME/bin/java" -cp "$CP" io.ww4j.bench.TemplateCpuBench 5 10 | awk '{print $1}')
 taskset -c 0 "$WORK/gotpl" -bench "$RES/bench.tmpl" "$RES/bench-data.json" 10 > "$WORK/go.out"
