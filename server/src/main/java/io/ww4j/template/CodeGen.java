@@ -60,8 +60,8 @@ import org.slf4j.LoggerFactory;
  * the constant arguments and drops the argument arrays.
  *
  * <p>The semantics stay in one place: the generated code calls the same Exec and Compiler helpers
- * the steps call, in the same order, and sets {@code ex.node} where the steps set it, so values
- * and error texts are the steps' own. Step kinds without a generator here are called as objects.
+ * the steps call, in the same order, and {@code ex.node} holds what the steps would have set
+ * whenever anything can read it (NodeStores), so values and error texts are the steps' own. Step kinds without a generator here are called as objects.
  * Constants (nodes, functions, strings) reach the class as class data; each block of statements
  * (a range body, a branch, a slice of a long sequence) is a static method of its own, which keeps
  * every method well below the size the JIT refuses to compile.
@@ -109,8 +109,10 @@ final class CodeGen {
             // a shape this generator gets wrong (a bug; the tests check every case is generated): run the steps
             LOG.warn("template {}: cannot compile it to bytecode ({}); it keeps running on the step interpreter (same output, slower)", name, e.toString());
             return root;
+        } catch (Error e) {
+            throw e;
         } catch (Throwable e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e); // the constructor of a class without fields throws nothing else
         }
     }
 
