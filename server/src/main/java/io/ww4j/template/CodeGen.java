@@ -200,12 +200,6 @@ final class CodeGen {
                 m.constant(t.text, String.class);
                 mv.visitMethodInsn(INVOKEVIRTUAL, "java/lang/StringBuilder", "append", "(Ljava/lang/String;)Ljava/lang/StringBuilder;", false);
                 mv.visitInsn(POP);
-            } else if (s instanceof Compiler.Seq seq) {
-                for (Compiler.Step inner : seq.steps) {
-                    if (!step(m, inner)) {
-                        return false;
-                    }
-                }
             } else if (s instanceof Compiler.Print p) {
                 m.setNode(p.node);
                 mv.visitVarInsn(ALOAD, EX);
@@ -502,6 +496,12 @@ final class CodeGen {
             mv.visitLabel(done);
         }
 
+        /** A loadable constant for v: element N of the class data, typed as {@code type}. */
+        private ConstantDynamic classData(Object v, Class<?> type) {
+            constants.add(v);
+            return new ConstantDynamic("_", Type.getDescriptor(type), CLASS_DATA_AT, constants.size() - 1);
+        }
+
         /**
          * Writes {@code ex.node} lazily. The steps set it before every node they evaluate, but only
          * errors (raised inside calls) and code after a jump or a return ever read it, so a store
@@ -521,8 +521,7 @@ final class CodeGen {
                 if (n != null) {
                     pending = null;
                     super.visitVarInsn(ALOAD, EX);
-                    constants.add(n);
-                    super.visitLdcInsn(new ConstantDynamic("_", NODE, CLASS_DATA_AT, constants.size() - 1));
+                    super.visitLdcInsn(classData(n, Node.class));
                     super.visitFieldInsn(PUTFIELD, EXEC, "node", NODE);
                 }
             }
@@ -579,15 +578,14 @@ final class CodeGen {
                 mv.visitLdcInsn(v);
             }
 
-            /** A constant: strings and numbers from the constant pool, anything else as class data. */
+            /** A constant: strings from the constant pool, anything else as class data. */
             void constant(Object v, Class<?> type) {
                 if (v == null) {
                     mv.visitInsn(ACONST_NULL);
                 } else if (v instanceof String s && s.length() <= 20000) {
                     mv.visitLdcInsn(s); // at most 3 bytes a char: within the constant pool's 65535
                 } else {
-                    constants.add(v);
-                    mv.visitLdcInsn(new ConstantDynamic("_", Type.getDescriptor(type), CLASS_DATA_AT, constants.size() - 1));
+                    mv.visitLdcInsn(classData(v, type));
                 }
             }
 

@@ -221,10 +221,7 @@ final class Compiler {
             ex.node = node;
             Object v = cmd != null ? cmd.eval(ex, dot, Exec.NO_FINAL, vars) : pipe.eval(ex, dot, vars);
             if (Values.truth(v)) {
-                if (v == Values.NIL_IFACE) {
-                    v = Values.MISSING;
-                }
-                return then.run(ex, with ? v : dot, vars);
+                return then.run(ex, with ? noNil(v) : dot, vars);
             }
             return els == null ? NEXT : els.run(ex, dot, vars);
         }

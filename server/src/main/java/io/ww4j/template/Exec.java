@@ -199,13 +199,10 @@ final class Exec {
     }
 
     void set(Node.Var v, Object[] vars, Object value) {
-        if (value == Values.NIL_IFACE) {
-            value = Values.MISSING;
-        }
         if (v.slot < 0) {
             throw error("undefined variable: " + v.name); // at the pipeline's last node, as in Go
         }
-        vars[v.slot] = value;
+        vars[v.slot] = Compiler.noNil(value);
     }
 
     // ---- expressions ----
@@ -213,10 +210,7 @@ final class Exec {
     Object pipeline(Object dot, Node.Pipe pipe, Object[] vars) {
         Object value = NO_FINAL;
         for (Node.Command cmd : pipe.cmds) {
-            value = command(dot, cmd, value, vars);
-            if (value == Values.NIL_IFACE) {
-                value = Values.MISSING;
-            }
+            value = Compiler.noNil(command(dot, cmd, value, vars));
         }
         for (Node.Var v : pipe.decl) {
             set(v, vars, value);
@@ -567,7 +561,7 @@ final class Exec {
             return v == Values.MISSING || v == Values.NIL_IFACE ? null : v;
         }
         if (t == GoType.VALUE) {
-            return v == Values.NIL_IFACE ? Values.MISSING : v;
+            return Compiler.noNil(v);
         }
         if (v == Values.MISSING) {
             if (t.nillable()) {
