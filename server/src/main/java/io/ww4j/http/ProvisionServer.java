@@ -11,6 +11,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import io.ww4j.config.WarewulfConf;
+import io.ww4j.node.Addresses;
 import io.ww4j.status.BootEvent;
 import io.ww4j.status.StatusTracker;
 import java.io.IOException;
@@ -771,27 +772,26 @@ public final class ProvisionServer implements AutoCloseable {
         return new ScriptInputs(req.hwaddr(), ipaddr, ipaddr6, port, authority, conf.warewulf.tls, kernelVersion);
     }
 
-    private static final java.util.regex.Pattern IPV4_HOST = java.util.regex.Pattern.compile(
-            "((?:(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)\\.){3}(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d))(?::(\\d{1,5}))?");
-
     /** {address, port or null} of a Host header value that is an IPv4 literal, else null. */
     static String[] ipv4Host(String hostHeader) {
         if (hostHeader == null) {
             return null;
         }
-        java.util.regex.Matcher m = IPV4_HOST.matcher(hostHeader.trim());
-        if (!m.matches()) {
+        String h = hostHeader.trim();
+        int colon = h.indexOf(':');
+        String addr = colon < 0 ? h : h.substring(0, colon);
+        if (!Addresses.isIpv4(addr)) {
             return null;
         }
-        String port = m.group(2);
-        if (port != null) {
-            int p = Integer.parseInt(port);
-            if (p < 1 || p > 65535) {
-                return null;
-            }
-            port = String.valueOf(p);
+        if (colon < 0) {
+            return new String[] {addr, null};
         }
-        return new String[] {m.group(1), port};
+        String port = h.substring(colon + 1);
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            return null;
+        }
+        int p = Integer.parseInt(port);
+        return p < 1 || p > 65535 ? null : new String[] {addr, String.valueOf(p)};
     }
 
     /** Upstream's templateVars for a known node (spec §2.1). */
